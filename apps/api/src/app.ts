@@ -1,0 +1,62 @@
+import multipart from '@fastify/multipart';
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@pelekan/modules';
+import { ApiModule } from './api.module';
+import { jsonWithBigints } from './http/json';
+import { ProblemFilter, toProblem } from './http/problem.filter';
+import { pelekanValidationPipe } from './http/validation';
+import openApiMetadata from './openapi.metadata';
+
+export const API_PREFIX = 'api';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** "warn" → error and warn; the default is "log". */
+export function logLevels(level = 'log'): LogLevel[] {
+  const index = LEVELS.indexOf(level as LogLevel);
+  return LEVELS.slice(0, index < 0 ? 3 : index + 1);
+}
+
+/**
+ * Builds the HTTP application exactly as production runs it; tests call this too, so what they
+ * exercise is what ships.
+ */
+export async function createApiApp(env: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
+    logger: logLevels(env.LOG_LEVEL ?? process.env.LOG_LEVEL),
+  });
+  const config = app.get(AppConfig);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.setReplySerializer(jsonWithBigints);
+  await app.register(multipart as any, {
+    limits: { fileSize: config.EVIDENCE_MAX_BYTES, files: 1, fields: 0, parts: 2 },
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.useGlobalPipes(pelekanValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  await setUpOpenApi(app);
+  return app;
+}
+
+export async function setUpOpenApi(app: INestApplication): Promise<void> {
+  // Schemas of DTOs, generated from their types and validation rules (scripts/openapi-metadata.js).
+  await SwaggerModule.loadPluginMetadata(openApiMetadata);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pelekan API')
+      .setDescription(
+        'Staged, milestone-linked release of project budgets (تخصیص پلکانی). Money is whole rials in decimal strings; ' +
+          'instants are UTC ISO 8601. Sign in with POST /api/auth/login and send the token as a Bearer header.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
+}

@@ -1,0 +1,86 @@
+/**
+ * The action chain (report, section 5-4): items of an action plan linked into a directed acyclic
+ * graph. A link `from → to` means `to` may only be funded once `from` is 100% verified.
+ */
+
+export interface ChainLink {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Returns one cycle as a closed path (`[a, b, c, a]`) if the links contain any, otherwise null.
+ * Nodes are whatever identifiers the caller uses (codes for messages, ids for storage).
+ */
+export function findCycle(links: readonly ChainLink[]): string[] | null {
+  const next = adjacency(links);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+
+  // Iterative DFS: plans can be long chains and recursion depth must not depend on input size.
+  for (const start of next.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ node: string; children: string[]; index: number }> = [];
+    const enter = (node: string) => {
+      state.set(node, 'visiting');
+      path.push(node);
+      stack.push({ node, children: next.get(node) ?? [], index: 0 });
+    };
+    enter(start);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.index < frame.children.length) {
+        const child = frame.children[frame.index++];
+        const childState = state.get(child);
+        if (childState === 'visiting') {
+          return [...path.slice(path.indexOf(child)), child];
+        }
+        if (childState === undefined) enter(child);
+      } else {
+        state.set(frame.node, 'done');
+        path.pop();
+        stack.pop();
+      }
+    }
+  }
+  return null;
+}
+
+/** Direct predecessors of each of `items`, deduplicated, in link order. */
+export function directPredecessors(links: readonly ChainLink[], items: Iterable<string>): string[] {
+  const wanted = new Set(items);
+  const result = new Set<string>();
+  for (const link of links) if (wanted.has(link.to)) result.add(link.from);
+  return [...result];
+}
+
+/** Items in an order where every item comes after all its predecessors (Kahn's algorithm). */
+export function topologicalOrder(items: readonly string[], links: readonly ChainLink[]): string[] {
+  const indegree = new Map(items.map((i) => [i, 0]));
+  for (const l of links) if (indegree.has(l.to) && indegree.has(l.from)) indegree.set(l.to, indegree.get(l.to)! + 1);
+  const next = adjacency(links);
+  const ready = items.filter((i) => indegree.get(i) === 0);
+  const order: string[] = [];
+  while (ready.length > 0) {
+    const item = ready.shift()!;
+    order.push(item);
+    for (const child of next.get(item) ?? []) {
+      if (!indegree.has(child)) continue;
+      const d = indegree.get(child)! - 1;
+      indegree.set(child, d);
+      if (d === 0) ready.push(child);
+    }
+  }
+  if (order.length !== items.length) throw new Error('the links contain a cycle');
+  return order;
+}
+
+function adjacency(links: readonly ChainLink[]): Map<string, string[]> {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of links) {
+    if (!next.has(from)) next.set(from, []);
+    if (!next.has(to)) next.set(to, []);
+    next.get(from)!.push(to);
+  }
+  return next;
+}

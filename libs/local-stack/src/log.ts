@@ -1,0 +1,3 @@
+export type Log = (message: string) => void;
+
+export const consoleLog: Log = (message) => console.log(`[pelekan] ${message}`);

@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './columns';
+export * from './naming-strategy';
+export * from './migrations';
+export * from './migrate';

@@ -1,0 +1,4 @@
+import { ReleaseEngine1732300000000 } from './1732300000000-release-engine';
+
+/** Every migration, oldest first. Listed by hand so builds and tests run exactly the same set. */
+export const MIGRATIONS = [ReleaseEngine1732300000000];

@@ -1,0 +1,3 @@
+export * from './ledger.entities';
+export * from './ledger.module';
+export * from './ledger.service';

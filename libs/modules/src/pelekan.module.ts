@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ActionPlansModule } from './action-plans/action-plans.module';
+import { CommonModule } from './common/common.module';
+import { ConfigModule } from './config';
+import { DatabaseModule } from './database';
+import { DemoDataModule } from './demo-data/demo-data.module';
+import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { ProjectsModule } from './projects/projects.module';
+import { TemporalModule } from './temporal';
+import { TranchesModule } from './tranches/tranches.module';
+import { VerificationModule } from './verification/verification.module';
+
+/** Every domain module of Pelekan, wired to one database and one Temporal namespace. */
+@Module({})
+export class PelekanModule {
+  static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+    return {
+      module: PelekanModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        DatabaseModule.forRoot(),
+        CommonModule,
+        TemporalModule,
+        IdentityModule,
+        ProjectsModule,
+        ActionPlansModule,
+        VerificationModule,
+        TranchesModule,
+        LedgerModule,
+        HealthModule,
+        DemoDataModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './tranche.entities';
+export * from './tranche.activities';
+export * from './tranche-workflows';
+export * from './tranches.module';
+export * from './tranches.service';
+export * from './dto';

@@ -1,0 +1,308 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { chainGate, isTerminal, parseRials, refuseDecision, sumRials, type TrancheState } from '@pelekan/core';
+import type { Actor } from '../common/actor';
+import { DomainEvents } from '../common/domain-events';
+import { Conflict, InvalidInput, NotFound } from '../common/errors';
+import { ProjectsService } from '../projects/projects.service';
+import { CreateTrancheDto, TrancheDecisionDto, TrancheQueryDto } from './dto';
+import { Tranche, TrancheItem } from './tranche.entities';
+import { refusalAsError, TrancheWorkflows } from './tranche-workflows';
+
+export interface GateItemView {
+  id: string;
+  code: string;
+  projectId: string;
+  projectCode: string;
+  titleFa: string;
+  titleEn: string;
+  verifiedPercent: number;
+  declaredPercent: number;
+  source: 'chain' | 'additional';
+  /** The pending declaration the committee has yet to decide, if any. */
+  pendingDeclaration: { id: string; percent: number; declaredAt: string } | null;
+}
+
+const OPEN_STATES: TrancheState[] = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
+
+@Injectable()
+export class TranchesService implements OnModuleInit {
+  private readonly logger = new Logger(TranchesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly projects: ProjectsService,
+    private readonly workflows: TrancheWorkflows,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('itemVerificationChanged', ({ itemIds }) => this.nudgeTranchesGatedBy(itemIds));
+  }
+
+  /**
+   * Creates a tranche, gated by the action chain: the funded items' predecessors (in this project or
+   * another) must be 100% verified before it can be approved.
+   */
+  async create(actor: Actor, projectId: string, dto: CreateTrancheDto) {
+    const tranche = await this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
+      const project = await this.projects.requireProject(projectId, tx);
+      if (project.budgetRials === null) {
+        throw new Conflict("the project's budget is not set yet; set it before creating tranches", 'budget_not_set');
+      }
+
+      const funded: Array<{ id: string; code: string; budgetRials: string; projectId: string }> = await tx.query(
+        `SELECT id, code, budget_rials::text AS "budgetRials", project_id AS "projectId"
+           FROM action_items WHERE id = ANY($1::uuid[])`,
+        [dto.fundedItemIds],
+      );
+      for (const itemId of dto.fundedItemIds) {
+        const item = funded.find((f) => f.id === itemId);
+        if (!item) throw InvalidInput.field('fundedItemIds', `item ${itemId} does not exist`);
+        if (item.projectId !== projectId) {
+          throw InvalidInput.field('fundedItemIds', `item ${item.code} belongs to another project`);
+        }
+      }
+      const alreadyFunded = await tx.query(
+        `SELECT i.code, t.number FROM tranche_items ti
+           JOIN tranches t ON t.id = ti.tranche_id JOIN action_items i ON i.id = ti.item_id
+          WHERE ti.role = 'funds' AND ti.item_id = ANY($1::uuid[]) AND t.state <> 'rejected'`,
+        [dto.fundedItemIds],
+      );
+      if (alreadyFunded.length > 0) {
+        const list = alreadyFunded.map((r: any) => `${r.code} (tranche ${r.number})`).join(', ');
+        throw InvalidInput.field('fundedItemIds', `already funded by another tranche: ${list}`);
+      }
+
+      const fundedBudget = sumRials(funded.map((f) => BigInt(f.budgetRials)));
+      const amount = dto.amountRials === undefined ? fundedBudget : parseRials(dto.amountRials);
+      if (amount <= 0n) {
+        throw InvalidInput.field('amountRials', 'a tranche must release more than 0 rials');
+      }
+      if (amount > fundedBudget) {
+        throw InvalidInput.field(
+          'amountRials',
+          `${amount} rials is more than the funded items' budgets (${fundedBudget} rials)`,
+        );
+      }
+      const [{ committed }] = await tx.query(
+        `SELECT coalesce(sum(amount_rials), 0)::text AS committed FROM tranches WHERE project_id = $1 AND state <> 'rejected'`,
+        [projectId],
+      );
+      if (BigInt(committed) + amount > project.budgetRials) {
+        throw InvalidInput.field(
+          'amountRials',
+          `the project's tranches would fund ${BigInt(committed) + amount} rials, more than its budget of ${project.budgetRials}`,
+        );
+      }
+
+      const gate = await this.chainGateOf(tx, dto.fundedItemIds);
+      const additional = (dto.additionalGateItemIds ?? []).filter((id) => !gate.includes(id));
+      if (additional.length > 0) {
+        const found: Array<{ id: string }> = await tx.query('SELECT id FROM action_items WHERE id = ANY($1::uuid[])', [
+          additional,
+        ]);
+        const missing = additional.filter((id) => !found.some((f) => f.id === id));
+        if (missing.length) throw InvalidInput.field('additionalGateItemIds', `unknown items: ${missing.join(', ')}`);
+        if (additional.some((id) => dto.fundedItemIds.includes(id))) {
+          throw InvalidInput.field('additionalGateItemIds', 'a tranche cannot be gated on an item it funds');
+        }
+      }
+
+      const [{ next }] = await tx.query(
+        'SELECT coalesce(max(number), 0) + 1 AS next FROM tranches WHERE project_id = $1',
+        [projectId],
+      );
+      const saved = await tx.save(
+        tx.create(Tranche, {
+          projectId,
+          number: next,
+          title: dto.title ?? null,
+          amountRials: amount,
+          state: 'waiting_on_items',
+          stateSeq: 0,
+          stateChangedAt: new Date(),
+          createdBy: actor.userId,
+          releasedAt: null,
+          workflowStarted: false,
+        }),
+      );
+      await tx.insert(TrancheItem, [
+        ...dto.fundedItemIds.map((itemId) => ({ trancheId: saved.id, itemId, role: 'funds' as const, source: null })),
+        ...gate.map((itemId) => ({ trancheId: saved.id, itemId, role: 'gate' as const, source: 'chain' as const })),
+        ...additional.map((itemId) => ({
+          trancheId: saved.id,
+          itemId,
+          role: 'gate' as const,
+          source: 'additional' as const,
+        })),
+      ]);
+      await tx.query(
+        `INSERT INTO tranche_events (tranche_id, seq, actor_id, from_state, to_state, reason, detail)
+         VALUES ($1, 0, $2, NULL, 'waiting_on_items', 'created', $3)`,
+        [saved.id, actor.userId, { amountRials: amount.toString(), gate: gate.length + additional.length }],
+      );
+      return saved;
+    });
+    await this.startWorkflow(tranche);
+    return this.get(tranche.id);
+  }
+
+  /** Gate by the action-chain rule; refuses a tranche funding an item together with its predecessor. */
+  private async chainGateOf(tx: EntityManager, fundedItemIds: string[]): Promise<string[]> {
+    const links: Array<{ from: string; to: string; fromCode: string; toCode: string }> = await tx.query(
+      `SELECT l.from_item_id AS "from", l.to_item_id AS "to", f.code AS "fromCode", t.code AS "toCode"
+         FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
+        WHERE l.to_item_id = ANY($1::uuid[])`,
+      [fundedItemIds],
+    );
+    const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
+    if (fundsAcrossLink.length > 0) {
+      const l = links.find((x) => x.from === fundsAcrossLink[0].from && x.to === fundsAcrossLink[0].to)!;
+      throw InvalidInput.field(
+        'fundedItemIds',
+        `the tranche would fund item ${l.toCode} together with its predecessor ${l.fromCode}; ` +
+          `by the action chain, ${l.toCode}'s money waits until ${l.fromCode} is 100% verified, so fund them in separate tranches`,
+      );
+    }
+    return gate;
+  }
+
+  private async startWorkflow(tranche: { id: string; createdBy: string }): Promise<void> {
+    try {
+      await this.workflows.start(tranche);
+      await this.db.query('UPDATE tranches SET workflow_started = true WHERE id = $1', [tranche.id]);
+    } catch (error) {
+      // The tranche is saved; the reconciler starts its workflow once Temporal answers again.
+      this.logger.warn(`tranche ${tranche.id} saved but its workflow did not start yet: ${(error as Error).message}`);
+    }
+  }
+
+  /** Starts the workflows of tranches saved while Temporal was unreachable. */
+  async startPendingWorkflows(limit = 500): Promise<number> {
+    const pending: Array<{ id: string; createdBy: string }> = await this.db.query(
+      `SELECT id, created_by AS "createdBy" FROM tranches
+        WHERE NOT workflow_started AND state <> ALL($1::text[]) ORDER BY created_at LIMIT $2`,
+      [['released', 'rejected'], limit],
+    );
+    for (const tranche of pending) await this.startWorkflow(tranche);
+    return pending.length;
+  }
+
+  private async nudgeTranchesGatedBy(itemIds: string[]): Promise<void> {
+    const tranches: Array<{ id: string; createdBy: string }> = await this.db.query(
+      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranche_items ti JOIN tranches t ON t.id = ti.tranche_id
+        WHERE ti.role = 'gate' AND ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
+      [itemIds, OPEN_STATES],
+    );
+    await Promise.all(tranches.map((t) => this.workflows.gateChanged(t)));
+  }
+
+  async requireTranche(id: string): Promise<Tranche> {
+    const tranche = await this.db.manager.findOneBy(Tranche, { id });
+    if (!tranche) throw new NotFound('tranche', id);
+    return tranche;
+  }
+
+  /** A PBO decision: checked here for a quick, clear refusal, then decided by the workflow (the authority). */
+  async decide(actor: Actor, id: string, dto: TrancheDecisionDto) {
+    const tranche = await this.requireTranche(id);
+    const decision = { action: dto.action, actorId: actor.userId, reason: dto.reason?.trim() || undefined };
+    const refusal = refuseDecision({ state: tranche.state, createdBy: tranche.createdBy }, decision);
+    if (refusal) throw refusalAsError(refusal.code, refusal.message);
+    await this.workflows.decide(tranche, decision);
+    return this.get(id);
+  }
+
+  /** The tranche with what it funds, what gates it, what it still waits on, and its history. */
+  async get(id: string) {
+    const tranche = await this.requireTranche(id);
+    const [funded, gate, history, ledger] = await Promise.all([
+      this.db.query(
+        `SELECT i.id, i.code, i.title_fa AS "titleFa", i.title_en AS "titleEn", i.owner_agency_id AS "ownerAgencyId",
+                i.budget_rials::text AS "budgetRials", i.verified_percent AS "verifiedPercent"
+           FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id
+          WHERE ti.tranche_id = $1 AND ti.role = 'funds' ORDER BY i.code`,
+        [id],
+      ),
+      this.gateItems([id]),
+      this.db.query(
+        `SELECT e.seq, e.at, e.from_state AS "fromState", e.to_state AS "toState", e.reason, e.detail,
+                CASE WHEN u.id IS NULL THEN NULL
+                     ELSE json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name, 'role', u.role)
+                END AS actor
+           FROM tranche_events e LEFT JOIN users u ON u.id = e.actor_id
+          WHERE e.tranche_id = $1 ORDER BY e.seq`,
+        [id],
+      ),
+      this.db.query(
+        `SELECT id, amount_rials::text AS "amountRials", created_at AS "createdAt" FROM ledger_entries WHERE tranche_id = $1`,
+        [id],
+      ),
+    ]);
+    const gateItems = gate.get(id) ?? [];
+    return {
+      ...tranche,
+      fundedItems: funded.map((f: any) => ({ ...f, budgetRials: BigInt(f.budgetRials) })),
+      gate: gateItems,
+      waitsOn: waitsOn(tranche, gateItems),
+      history,
+      ledgerEntry: ledger[0] ? { ...ledger[0], amountRials: BigInt(ledger[0].amountRials) } : null,
+    };
+  }
+
+  /** The release pipeline: tranches by state, each with what it waits on. */
+  async list(filter: TrancheQueryDto) {
+    const rows: Tranche[] = await this.db.manager
+      .createQueryBuilder(Tranche, 't')
+      .where(filter.state ? 't.state = :state' : '1=1', { state: filter.state })
+      .andWhere(filter.projectId ? 't.project_id = :projectId' : '1=1', { projectId: filter.projectId })
+      .orderBy('t.created_at', 'DESC')
+      .limit(1000)
+      .getMany();
+    const gates = await this.gateItems(rows.map((r) => r.id));
+    return rows.map((t) => ({ ...t, waitsOn: waitsOn(t, gates.get(t.id) ?? []) }));
+  }
+
+  private async gateItems(trancheIds: string[]): Promise<Map<string, GateItemView[]>> {
+    const rows: Array<GateItemView & { trancheId: string }> = await this.db.query(
+      `SELECT ti.tranche_id AS "trancheId", i.id, i.code, i.project_id AS "projectId", p.code AS "projectCode",
+              i.title_fa AS "titleFa", i.title_en AS "titleEn", i.verified_percent AS "verifiedPercent",
+              i.declared_percent AS "declaredPercent", ti.source,
+              (SELECT json_build_object('id', d.id, 'percent', d.percent, 'declaredAt', d.declared_at)
+                 FROM progress_declarations d WHERE d.item_id = i.id AND d.status = 'pending') AS "pendingDeclaration"
+         FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id JOIN projects p ON p.id = i.project_id
+        WHERE ti.tranche_id = ANY($1::uuid[]) AND ti.role = 'gate'
+        ORDER BY p.code, i.code`,
+      [trancheIds],
+    );
+    const result = new Map<string, GateItemView[]>();
+    for (const { trancheId, ...item } of rows) result.set(trancheId, [...(result.get(trancheId) ?? []), item]);
+    return result;
+  }
+}
+
+export type WaitingOn =
+  | { kind: 'declaration'; item: { id: string; code: string; projectCode: string }; verifiedPercent: number }
+  | { kind: 'verification'; item: { id: string; code: string; projectCode: string }; declarationId: string; declaredPercent: number }
+  | { kind: 'pbo_decision'; excludedApprover: string }
+  | { kind: 'release' };
+
+/** Exactly what stands between the tranche and its release, in words an agency or officer can act on. */
+function waitsOn(tranche: Tranche, gate: GateItemView[]): WaitingOn[] {
+  if (isTerminal(tranche.state)) return [];
+  if (tranche.state === 'approved') return [{ kind: 'release' }];
+  if (tranche.state === 'awaiting_approval' || tranche.state === 'held') {
+    return [{ kind: 'pbo_decision', excludedApprover: tranche.createdBy }];
+  }
+  return gate
+    .filter((g) => g.verifiedPercent < 100)
+    .map((g) => {
+      const item = { id: g.id, code: g.code, projectCode: g.projectCode };
+      return g.pendingDeclaration && g.pendingDeclaration.percent === 100
+        ? { kind: 'verification' as const, item, declarationId: g.pendingDeclaration.id, declaredPercent: 100 }
+        : { kind: 'declaration' as const, item, verifiedPercent: g.verifiedPercent };
+    });
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * Generates apps/api/src/openapi.metadata.ts: the OpenAPI schema of every DTO and route, read from
+ * the TypeScript types and class-validator decorators by @nestjs/swagger's plugin. One source of
+ * truth: the validation rules are the documented rules. Run by the build and test commands.
+ */
+const path = require('node:path');
+const { PluginMetadataGenerator } = require('@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator');
+const { ReadonlyVisitor } = require('@nestjs/swagger/plugin');
+
+const root = path.resolve(__dirname, '..');
+process.chdir(root);
+new PluginMetadataGenerator().generate({
+  visitors: [
+    new ReadonlyVisitor({
+      introspectComments: true,
+      classValidatorShim: true,
+      dtoFileNameSuffix: ['dto.ts'],
+      controllerFileNameSuffix: ['.controller.ts'],
+      pathToSource: path.join(root, 'apps/api/src'),
+    }),
+  ],
+  outputDir: path.join(root, 'apps/api/src'),
+  filename: 'openapi.metadata.ts',
+  tsconfigPath: 'tsconfig.build.json',
+  printDiagnostics: false,
+});

@@ -1,0 +1,1 @@
+export { trancheWorkflow } from './tranche.workflow';
