@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { declare, pdfBytes } from './support/demo';
 import { createUser, orgId, projectWithChain } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
+import { recordHistory } from './support/histories';
 import { eventually } from './support/http';
 
 const ARAO = 'administrative-and-recruitment-affairs-organization';
@@ -82,6 +83,7 @@ describe('refusals', () => {
       expect(back.waitsOn.map((w: any) => w.item.code)).toEqual(['A']);
       const approve = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' });
       expect(approve.status).toBe(409);
+      await recordHistory(h, id, 'verification-revoked');
     });
   });
 

@@ -4,6 +4,7 @@
  */
 import { declare, demoProject } from './support/demo';
 import { Harness, startHarness } from './support/harness';
+import { recordHistory } from './support/histories';
 import { eventually } from './support/http';
 
 describe('release engine: the worked example', () => {
@@ -85,6 +86,29 @@ describe('release engine: the worked example', () => {
     expect(balances.body).toEqual([expect.objectContaining({ kind: 'agency', balanceRials: '50000000000' })]);
     const all = await h.http.as('pbo.officer2').get('/api/ledger/balances');
     expect(all.body.find((a: any) => a.kind === 'treasury').balanceRials).toBe('-50000000000');
+    await recordHistory(h, demo.tranche(2), 'worked-example-released');
+  });
+
+  it('holds a tranche with a reason, then rejects it: no money moves', async () => {
+    const id = demo.tranche(1);
+    const noReason = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'hold' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors).toEqual([{ field: 'reason', reason: 'a reason is required to hold a tranche' }]);
+
+    const held = await h.http.as('pbo.officer1').post(`/api/tranches/${id}/decision`, { action: 'hold', reason: 'waiting for the audit report' });
+    expect(held.status).toBe(201);
+    expect(held.body.state).toBe('held');
+    const rejected = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'reject', reason: 'the audit found the scope changed' });
+    expect(rejected.status).toBe(201);
+    const final = await eventually(() => trancheState(id), (t) => t.state === 'rejected');
+    expect(final.history.slice(-2).map((e: any) => [e.toState, e.actor.username, e.reason])).toEqual([
+      ['held', 'pbo.officer1', 'waiting for the audit report'],
+      ['rejected', 'pbo.officer2', 'the audit found the scope changed'],
+    ]);
+    expect(final.ledgerEntry).toBeNull();
+    const entries = await h.http.as('pbo.officer1').get(`/api/ledger/entries?projectId=${demo.projectId}`);
+    expect(entries.body.map((e: any) => e.trancheId)).toEqual([demo.tranche(2)]);
+    await recordHistory(h, id, 'held-then-rejected');
   });
 
   it('reports verified and declared progress apart, per agency and against the plan', async () => {

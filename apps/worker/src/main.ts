@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig, PelekanModule, TranchesService } from '@pelekan/modules';
+import { logLevels } from '../../api/src/app';
 import { createPelekanWorker } from './worker';
 
 const logger = new Logger('Worker');
@@ -22,7 +23,7 @@ async function connect(address: string): Promise<NativeConnection> {
 }
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(PelekanModule.forRoot(), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(PelekanModule.forRoot(), { logger: logLevels(process.env.LOG_LEVEL) });
   const config = app.get(AppConfig);
   const connection = await connect(config.TEMPORAL_ADDRESS);
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;

