@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { consoleLog, dataDir, ensureTemporalCli, startEmbeddedPostgres, startTemporalDevServer } from '../../libs/local-stack/src'; // global setup runs outside Jest's module mapper
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { STACK_FILE, TestStack, WORKFLOW_BUNDLE_FILE } from './stack';
+import { runFile, TestStack } from './stack';
 
 const quietLogger = {
   log: () => undefined,
@@ -19,6 +19,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  process.env.PELEKAN_TEST_RUN = String(process.pid);
   const log = consoleLog;
   const cli = await ensureTemporalCli(log);
   const [postgres, temporal, bundle] = await Promise.all([
@@ -27,16 +28,15 @@ export default async function globalSetup(): Promise<void> {
     // Bundled once for every suite: webpack takes seconds.
     bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows', 'src', 'index.ts'), logger: quietLogger }),
   ]);
-  mkdirSync(dirname(WORKFLOW_BUNDLE_FILE), { recursive: true });
-  writeFileSync(WORKFLOW_BUNDLE_FILE, bundle.code);
+  mkdirSync(dirname(runFile('workflow-bundle.js')), { recursive: true });
+  writeFileSync(runFile('workflow-bundle.js'), bundle.code);
   const stack: TestStack = {
     postgresUrlTemplate: postgres.url('{db}'),
     temporalAddress: temporal.address,
     temporalNamespace: temporal.namespace,
     temporalCliPath: cli,
   };
-  mkdirSync(dirname(STACK_FILE), { recursive: true });
-  writeFileSync(STACK_FILE, JSON.stringify(stack, null, 2));
+  writeFileSync(runFile('stack.json'), JSON.stringify(stack, null, 2));
   globalThis.__PELEKAN_STACK_STOP__ = async () => {
     await temporal.stop();
     await postgres.stop();

@@ -8,7 +8,7 @@ import { createApiApp } from '../../apps/api/src/app';
 import { createPelekanWorker } from '../../apps/worker/src/worker';
 import { DemoDataService, DemoSummary, runMigrations } from '@pelekan/modules';
 import { Http } from './http';
-import { testStack, WORKFLOW_BUNDLE_FILE } from './stack';
+import { runFile, testStack } from './stack';
 
 let runtimeInstalled = false;
 
@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      workflowBundle: { codePath: WORKFLOW_BUNDLE_FILE },
+      workflowBundle: { codePath: runFile('workflow-bundle.js') },
     });
     running = worker.run();
   };

@@ -13,10 +13,16 @@ export interface TestStack {
   temporalCliPath: string | null;
 }
 
-export const STACK_FILE = join(__dirname, '..', '..', '.data', 'test-stack.json');
-
-export function testStack(): TestStack {
-  return JSON.parse(readFileSync(STACK_FILE, 'utf8'));
+/**
+ * Files of this test run, named by the run (set by global setup, inherited by the test processes),
+ * so two test runs on one machine never read each other's servers.
+ */
+export function runFile(kind: 'stack.json' | 'workflow-bundle.js'): string {
+  const run = process.env.PELEKAN_TEST_RUN;
+  if (!run) throw new Error('PELEKAN_TEST_RUN is not set: run the integration tests through jest (global setup sets it)');
+  return join(__dirname, '..', '..', '.data', `test-${run}-${kind}`);
 }
 
-export const WORKFLOW_BUNDLE_FILE = join(__dirname, '..', '..', '.data', 'test-workflow-bundle.js');
+export function testStack(): TestStack {
+  return JSON.parse(readFileSync(runFile('stack.json'), 'utf8'));
+}

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKFLOW_BUNDLE_FILE } from './stack';
+import { runFile } from './stack';
 
 const ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
 
@@ -15,7 +15,7 @@ export interface WorkerProcess {
 export async function spawnWorker(env: Record<string, string>, extra: Record<string, string> = {}): Promise<WorkerProcess> {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run the build first (npm test does)`);
   const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: WORKFLOW_BUNDLE_FILE, LOG_LEVEL: 'log', ...extra },
+    env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: runFile('workflow-bundle.js'), LOG_LEVEL: 'log', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
