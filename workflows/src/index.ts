@@ -1,1 +1,2 @@
 export { trancheWorkflow } from './tranche.workflow';
+export { escalationSweepWorkflow } from './escalation.workflow';

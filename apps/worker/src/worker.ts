@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { TrancheActivitiesImpl } from '@pelekan/modules';
+import { EscalationActivitiesImpl, EscalationSchedule, TrancheActivitiesImpl } from '@pelekan/modules';
+import type { EscalationActivities } from '@pelekan/workflows/escalation.contract';
 import type { TrancheActivities } from '@pelekan/workflows/tranche.contract';
 
 export const WORKFLOWS_PATH = require.resolve('../../../workflows/src');
@@ -23,8 +24,11 @@ export function activitiesOf<T extends object>(instance: T, names: ReadonlyArray
 }
 
 const TRANCHE_ACTIVITIES: ReadonlyArray<keyof TrancheActivities> = ['checkGate', 'recordTransition', 'releaseTranche'];
+const ESCALATION_ACTIVITIES: ReadonlyArray<keyof EscalationActivities> = ['runEscalationSweep'];
 
 export async function createPelekanWorker(options: PelekanWorkerOptions): Promise<Worker> {
+  // The escalation sweep's schedule starts workflows on this worker's queue; make sure it exists.
+  await options.app.get(EscalationSchedule).ensure();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -32,6 +36,7 @@ export async function createPelekanWorker(options: PelekanWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: {
       ...activitiesOf(options.app.get(TrancheActivitiesImpl), TRANCHE_ACTIVITIES),
+      ...activitiesOf(options.app.get(EscalationActivitiesImpl), ESCALATION_ACTIVITIES),
     },
   });
 }

@@ -5,3 +5,5 @@ export * from './progress';
 export * from './tranche';
 export * from './independence';
 export * from './jalali';
+export * from './escalation';
+export * from './plan-diff';

@@ -12,3 +12,6 @@ export * from './verification';
 export * from './tranches';
 export * from './ledger';
 export * from './demo-data';
+export * from './inbox';
+export * from './escalations';
+export * from './challenges';

@@ -1,9 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActionPlansModule } from './action-plans/action-plans.module';
+import { ChallengesModule } from './challenges/challenges.module';
+import { CommitteeModule } from './committee/committee.module';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config';
 import { DatabaseModule } from './database';
 import { DemoDataModule } from './demo-data/demo-data.module';
+import { EscalationsModule } from './escalations/escalations.module';
+import { InboxModule } from './inbox/inbox.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LedgerModule } from './ledger/ledger.module';
@@ -29,6 +33,10 @@ export class PelekanModule {
         VerificationModule,
         TranchesModule,
         LedgerModule,
+        InboxModule,
+        EscalationsModule,
+        ChallengesModule,
+        CommitteeModule,
         HealthModule,
         DemoDataModule,
       ],

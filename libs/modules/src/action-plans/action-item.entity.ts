@@ -46,6 +46,21 @@ export class ActionItem {
   @Column({ type: 'timestamptz', nullable: true })
   lastVerifiedAt: Date | null;
 
+  /** A due date the monitoring committee extended; null means plannedEnd. */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt: Date | null;
+
+  /** When verified progress last changed (kept by a database trigger); escalation measures stalls from it. */
+  @Column({ type: 'timestamptz', nullable: true, insert: false, update: false })
+  progressMovedAt: Date | null;
+
+  /** Set when an approved plan revision removed the item; it stays for history and released money. */
+  @Column({ type: 'timestamptz', nullable: true })
+  removedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  escalationQuietUntil: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

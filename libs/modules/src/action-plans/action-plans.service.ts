@@ -33,6 +33,10 @@ export interface ActionItemView {
   declaredPercent: number;
   verifiedPercent: number;
   lastVerifiedAt: Date | null;
+  /** plannedEnd, or the later date the monitoring committee extended it to. */
+  dueAt: Date;
+  progressMovedAt: Date | null;
+  removedAt: Date | null;
 }
 
 export interface ActionLinkView {
@@ -42,6 +46,8 @@ export interface ActionLinkView {
   to: string;
   fromProjectId: string;
   toProjectId: string;
+  fromProjectCode: string;
+  toProjectCode: string;
 }
 
 const ITEM_COLUMNS = `
@@ -49,7 +55,8 @@ const ITEM_COLUMNS = `
   json_build_object('id', o.id, 'code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en) AS "ownerAgency",
   i.weight_hundredths AS "weightHundredths", i.planned_start AS "plannedStart", i.planned_end AS "plannedEnd",
   i.budget_rials::text AS "budgetRials", i.declared_percent AS "declaredPercent",
-  i.verified_percent AS "verifiedPercent", i.last_verified_at AS "lastVerifiedAt"`;
+  i.verified_percent AS "verifiedPercent", i.last_verified_at AS "lastVerifiedAt",
+  coalesce(i.due_at, i.planned_end) AS "dueAt", i.progress_moved_at AS "progressMovedAt", i.removed_at AS "removedAt"`;
 
 function toItemView(row: any): ActionItemView {
   const { weightHundredths, budgetRials, ...rest } = row;
@@ -68,7 +75,7 @@ export class ActionPlansService {
     const [items, links] = await Promise.all([
       this.db.query(
         `SELECT ${ITEM_COLUMNS} FROM action_items i JOIN organizations o ON o.id = i.owner_agency_id
-          WHERE i.project_id = $1`,
+          WHERE i.project_id = $1 AND i.removed_at IS NULL`,
         [projectId],
       ),
       this.linksTouching(projectId),
@@ -84,11 +91,14 @@ export class ActionPlansService {
   linksTouching(projectId: string): Promise<ActionLinkView[]> {
     return this.db.query(
       `SELECT l.from_item_id AS "fromItemId", l.to_item_id AS "toItemId", f.code AS "from", t.code AS "to",
-              f.project_id AS "fromProjectId", t.project_id AS "toProjectId"
+              f.project_id AS "fromProjectId", t.project_id AS "toProjectId",
+              fp.code AS "fromProjectCode", tp.code AS "toProjectCode"
          FROM action_links l
          JOIN action_items f ON f.id = l.from_item_id
          JOIN action_items t ON t.id = l.to_item_id
-        WHERE f.project_id = $1 OR t.project_id = $1
+         JOIN projects fp ON fp.id = f.project_id
+         JOIN projects tp ON tp.id = t.project_id
+        WHERE (f.project_id = $1 OR t.project_id = $1) AND f.removed_at IS NULL AND t.removed_at IS NULL
         ORDER BY f.code, t.code`,
       [projectId],
     );
@@ -179,7 +189,7 @@ export class ActionPlansService {
       `SELECT owner_agency_id AS "ownerAgencyId", weight_hundredths AS weight, declared_percent AS "declaredPercent",
               verified_percent AS "verifiedPercent", planned_start AS "plannedStart", planned_end AS "plannedEnd",
               last_verified_at AS "lastVerifiedAt"
-         FROM action_items WHERE project_id = $1`,
+         FROM action_items WHERE project_id = $1 AND removed_at IS NULL`,
       [projectId],
     );
     const agencies: Array<{ id: string; code: string; nameFa: string; nameEn: string }> = await this.db.query(

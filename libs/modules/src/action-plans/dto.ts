@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
@@ -80,4 +81,26 @@ export class ProgressQueryDto {
   @IsOptional()
   @IsInstant('Instant for the planned-progress figure; defaults to now')
   at?: string;
+}
+
+export class ProposePlanRevisionDto extends ActionPlanDto {
+  /** Why the plan changes (the periodic review's finding). */
+  @IsString()
+  @Length(3, 4000)
+  reason: string;
+}
+
+export class PlanRevisionDecisionDto {
+  @IsIn(['approve', 'reject'])
+  action: 'approve' | 'reject';
+
+  @IsString()
+  @Length(3, 2000)
+  reason: string;
+}
+
+export class AddPrerequisiteDto {
+  /** An item of another project that must be finished first (e.g. the identity database an e-service needs). */
+  @IsUUID()
+  requiredItemId: string;
 }

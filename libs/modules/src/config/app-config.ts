@@ -55,6 +55,18 @@ export class AppConfig {
   @Matches(DURATION)
   GATE_RECHECK_INTERVAL: string = '1 hour';
 
+  /** The escalation sweep's period: "monthly" (calendar month, Tehran time) or a duration such as "10 seconds". */
+  @Matches(/^(monthly|1 month|\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?))$/, {
+    message: 'ESCALATION_PERIOD must be "monthly" or a duration such as "30 days" or "10 seconds"',
+  })
+  ESCALATION_PERIOD: string = 'monthly';
+
+  /** A project with no verified update for longer than this is marked stale. */
+  @Matches(/^\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?)$/, {
+    message: 'STALE_AFTER must be a duration such as "90 days"',
+  })
+  STALE_AFTER: string = '90 days';
+
   /** Serve the built web app from this folder when set. */
   @IsOptional()
   @IsString()

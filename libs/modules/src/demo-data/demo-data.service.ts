@@ -28,6 +28,8 @@ export interface DemoUser {
   role: Role;
   organizationEn: string | null;
   displayName: string;
+  /** An agency's head: the second rung of the escalation ladder. */
+  agencyHead?: boolean;
 }
 
 export const DEMO_USERS: DemoUser[] = [
@@ -35,6 +37,13 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'pbo.officer1', role: 'pbo', organizationEn: 'Plan and Budget Organization', displayName: 'PBO officer 1' },
   { username: 'pbo.officer2', role: 'pbo', organizationEn: 'Plan and Budget Organization', displayName: 'PBO officer 2' },
   { username: 'agency.demo', role: 'agency', organizationEn: 'Demo implementing agency (synthetic)', displayName: 'Demo agency focal point' },
+  {
+    username: 'agency.demo.head',
+    role: 'agency',
+    organizationEn: 'Demo implementing agency (synthetic)',
+    displayName: 'Head of the demo agency',
+    agencyHead: true,
+  },
   {
     username: 'committee.arao',
     role: 'committee',
@@ -170,8 +179,15 @@ export class DemoDataService {
     const existing: Array<{ username: string }> = await tx.query('SELECT username FROM users');
     for (const user of DEMO_USERS.filter((u) => !existing.some((e) => e.username === u.username))) {
       await tx.query(
-        `INSERT INTO users (username, password_hash, role, organization_id, display_name) VALUES ($1, $2, $3, $4, $5)`,
-        [user.username, await hashPassword(DEMO_PASSWORD), user.role, user.organizationEn ? orgIds.get(user.organizationEn) : null, user.displayName],
+        `INSERT INTO users (username, password_hash, role, organization_id, display_name, agency_head) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          user.username,
+          await hashPassword(DEMO_PASSWORD),
+          user.role,
+          user.organizationEn ? orgIds.get(user.organizationEn) : null,
+          user.displayName,
+          user.agencyHead ?? false,
+        ],
       );
     }
   }

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { IsRials } from '../common/validation';
 
 export class CreatePortfolioDto {
@@ -60,4 +60,15 @@ export class ProjectQueryDto {
   @IsOptional()
   @IsUUID()
   portfolioId?: string;
+}
+
+export class PortfolioMonitoringDto {
+  /** pause stops escalation of the portfolio's items; resume restarts it. */
+  @IsIn(['pause', 'resume'])
+  action: 'pause' | 'resume';
+
+  /** Published with the portfolio. */
+  @IsString()
+  @Length(3, 2000)
+  reason: string;
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/params';
-import { Roles } from '../identity/auth.decorators';
-import { CreatePortfolioDto, CreateProjectDto, ProjectQueryDto, SetBudgetDto } from './dto';
+import type { Actor } from '../common/actor';
+import { CurrentActor, Roles } from '../identity/auth.decorators';
+import { CreatePortfolioDto, CreateProjectDto, PortfolioMonitoringDto, ProjectQueryDto, SetBudgetDto } from './dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -25,6 +26,14 @@ export class ProjectsController {
   @Post('portfolios')
   createPortfolio(@Body() dto: CreatePortfolioDto) {
     return this.projects.createPortfolio(dto);
+  }
+
+  @Roles('admin')
+  @Post('portfolios/:id/monitoring')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pause or resume monitoring of a portfolio, with a reason (published with the portfolio)" })
+  setMonitoring(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PortfolioMonitoringDto) {
+    return this.projects.setMonitoring(actor, id, dto);
   }
 
   @Get('projects')

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { parseRials } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../common/errors';
+import { AppConfig } from '../config';
 import { Organization } from '../identity/organization.entity';
 import { CreatePortfolioDto, CreateProjectDto, SetBudgetDto } from './dto';
 import { Portfolio } from './portfolio.entity';
@@ -27,6 +28,10 @@ export interface ProjectView extends Omit<Project, 'createdAt'> {
   /** Sum of the amounts of the project's tranches that are not rejected. */
   committedRials: bigint;
   releasedRials: bigint;
+  /** The latest verified update of any of its items (finding 10). */
+  lastVerifiedAt: Date | null;
+  /** No verified update for longer than STALE_AFTER. */
+  stale: boolean;
 }
 
 @Injectable()
@@ -35,13 +40,28 @@ export class ProjectsService {
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(Portfolio) private readonly portfolios: Repository<Portfolio>,
     @InjectRepository(Project) private readonly projects: Repository<Project>,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Finding 10: every project carries the time of its last verified update, and is stale when it has
+   * had none for longer than STALE_AFTER (counted from its registration when it never had one).
+   */
+  private freshnessColumns(alias: string, staleAfterParam: string): string {
+    return `(SELECT max(i.last_verified_at) FROM action_items i WHERE i.project_id = ${alias}.id AND i.removed_at IS NULL)
+              AS "lastVerifiedAt",
+            coalesce((SELECT max(i.last_verified_at) FROM action_items i WHERE i.project_id = ${alias}.id AND i.removed_at IS NULL),
+                     ${alias}.created_at) < now() - ${staleAfterParam}::interval AS stale`;
+  }
+
+  private static readonly PORTFOLIO_MONITORING = `p.monitoring_paused_at AS "monitoringPausedAt",
+    p.monitoring_pause_reason AS "monitoringPauseReason"`;
 
   async listPortfolios() {
     return this.db.query(
       `SELECT p.id, p.code, p.name_fa AS "nameFa", p.name_en AS "nameEn", p.approved_by_fa AS "approvedByFa",
               p.approved_on_jalali AS "approvedOnJalali", p.note_en AS "noteEn", p.max_projects AS "maxProjects",
-              p.synthetic, p.source, count(pr.id)::int AS "projectCount"
+              p.synthetic, p.source, count(pr.id)::int AS "projectCount", ${ProjectsService.PORTFOLIO_MONITORING}
          FROM portfolios p LEFT JOIN projects pr ON pr.portfolio_id = p.id
         GROUP BY p.id ORDER BY p.synthetic, p.code`,
     );
@@ -50,8 +70,49 @@ export class ProjectsService {
   async getPortfolio(id: string) {
     const portfolio = await this.portfolios.findOneBy({ id });
     if (!portfolio) throw new NotFound('portfolio', id);
-    const projects = await this.listProjects({ portfolioId: id });
-    return { ...portfolio, projects };
+    const [projects, monitoringHistory] = await Promise.all([
+      this.listProjects({ portfolioId: id }),
+      this.db.query(
+        `SELECT e.action, e.reason, e.at, u.username AS "by" FROM portfolio_monitoring_events e
+           JOIN users u ON u.id = e.actor_id WHERE e.portfolio_id = $1 ORDER BY e.id`,
+        [id],
+      ),
+    ]);
+    const [monitoring] = await this.db.query(
+      `SELECT ${ProjectsService.PORTFOLIO_MONITORING} FROM portfolios p WHERE p.id = $1`,
+      [id],
+    );
+    return { ...portfolio, ...monitoring, monitoringHistory, projects };
+  }
+
+  /**
+   * An admin pauses or resumes monitoring of a portfolio, with a reason. While paused its items are not
+   * escalated; the pause, its date and reason are part of the portfolio's public record.
+   */
+  async setMonitoring(actor: Actor, id: string, dto: { action: 'pause' | 'resume'; reason: string }) {
+    await this.db.transaction(async (tx) => {
+      const [portfolio] = await tx.query('SELECT monitoring_paused_at FROM portfolios WHERE id = $1 FOR UPDATE', [id]);
+      if (!portfolio) throw new NotFound('portfolio', id);
+      const paused = portfolio.monitoring_paused_at !== null;
+      if (dto.action === 'pause' && paused) throw new Conflict('monitoring of this portfolio is already paused', 'already_paused');
+      if (dto.action === 'resume' && !paused) throw new Conflict('monitoring of this portfolio is not paused', 'not_paused');
+      if (dto.action === 'pause') {
+        await tx.query(
+          `UPDATE portfolios SET monitoring_paused_at = now(), monitoring_pause_reason = $2, monitoring_paused_by = $3 WHERE id = $1`,
+          [id, dto.reason, actor.userId],
+        );
+      } else {
+        await tx.query(
+          `UPDATE portfolios SET monitoring_paused_at = NULL, monitoring_pause_reason = NULL, monitoring_paused_by = NULL WHERE id = $1`,
+          [id],
+        );
+      }
+      await tx.query(
+        'INSERT INTO portfolio_monitoring_events (portfolio_id, action, reason, actor_id) VALUES ($1, $2, $3, $4)',
+        [id, dto.action, dto.reason, actor.userId],
+      );
+    });
+    return this.getPortfolio(id);
   }
 
   async createPortfolio(dto: CreatePortfolioDto): Promise<Portfolio> {
@@ -77,14 +138,14 @@ export class ProjectsService {
     const rows = await this.db.query(
       `SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pr.portfolio_id AS "portfolioId",
               pr.budget_rials AS "budgetRials", pr.confidential, pr.synthetic, pr.reported, pr.repeats,
-              pr.collaborators_note_en AS "collaboratorsNoteEn",
+              pr.collaborators_note_en AS "collaboratorsNoteEn", ${this.freshnessColumns('pr', '$2')},
               CASE WHEN o.id IS NULL THEN NULL
                    ELSE json_build_object('id', o.id, 'code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en) END
                 AS "leadAgency"
          FROM projects pr LEFT JOIN organizations o ON o.id = pr.lead_agency_id
         WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1)
         `,
-      [filter.portfolioId ?? null],
+      [filter.portfolioId ?? null, this.config.STALE_AFTER],
     );
     return rows
       .map((r: any) => ({ ...r, budgetRials: r.budgetRials === null ? null : BigInt(r.budgetRials) }))
@@ -99,7 +160,7 @@ export class ProjectsService {
 
   async getProject(id: string): Promise<ProjectView> {
     const project = await this.requireProject(id);
-    const [portfolio, agencies, money] = await Promise.all([
+    const [portfolio, agencies, money, [freshness]] = await Promise.all([
       this.portfolios.findOneByOrFail({ id: project.portfolioId }),
       this.db.query(
         `SELECT o.id, o.code, o.name_fa AS "nameFa", o.name_en AS "nameEn", pa.role, pa.note_en AS "noteEn"
@@ -114,6 +175,7 @@ export class ProjectsService {
            FROM tranches WHERE project_id = $1`,
         [id],
       ),
+      this.db.query(`SELECT ${this.freshnessColumns('pr', '$2')} FROM projects pr WHERE pr.id = $1`, [id, this.config.STALE_AFTER]),
     ]);
     const { createdAt: _created, ...fields } = project;
     const lead = agencies.find((a: any) => a.role === 'lead');
@@ -124,6 +186,8 @@ export class ProjectsService {
       agencies,
       committedRials: BigInt(money[0].committed),
       releasedRials: BigInt(money[0].released),
+      lastVerifiedAt: freshness.lastVerifiedAt,
+      stale: freshness.stale,
     };
   }
 

@@ -64,6 +64,16 @@ export class TrancheActivitiesImpl implements TrancheActivities {
       const [existing] = await tx.query('SELECT id FROM ledger_entries WHERE tranche_id = $1', [request.trancheId]);
       if (existing) return { outcome: 'released', ledgerEntryId: existing.id };
 
+      // A monitoring-committee hold placed before this transaction stops the payment (placing a hold
+      // locks the pending tranches, so it cannot slip in between this check and the commit).
+      const [hold] = await tx.query(
+        'SELECT reason FROM tranche_holds WHERE project_id = $1 AND lifted_at IS NULL ORDER BY placed_at LIMIT 1',
+        [tranche.projectId],
+      );
+      if (hold) {
+        return { outcome: 'refused', backTo: 'held', reason: `the monitoring committee holds the project's tranches: ${hold.reason}` };
+      }
+
       const gate = await tx.query(
         `SELECT i.id AS "itemId", i.code, i.verified_percent AS "verifiedPercent"
            FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id

@@ -155,7 +155,7 @@ export class TranchesService implements OnModuleInit {
     const links: Array<{ from: string; to: string; fromCode: string; toCode: string }> = await tx.query(
       `SELECT l.from_item_id AS "from", l.to_item_id AS "to", f.code AS "fromCode", t.code AS "toCode"
          FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
-        WHERE l.to_item_id = ANY($1::uuid[])`,
+        WHERE l.to_item_id = ANY($1::uuid[]) AND f.removed_at IS NULL AND t.removed_at IS NULL`,
       [fundedItemIds],
     );
     const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
@@ -200,6 +200,90 @@ export class TranchesService implements OnModuleInit {
     await Promise.all(tranches.map((t) => this.workflows.gateChanged(t)));
   }
 
+  /** The monitoring committee's holds in force on these projects' pending tranches. */
+  async activeHolds(projectIds: string[], manager: EntityManager = this.db.manager): Promise<CommitteeHold[]> {
+    if (projectIds.length === 0) return [];
+    return manager.query(
+      `SELECT id, project_id AS "projectId", case_id AS "caseId", reason, placed_at AS "placedAt", placed_by AS "placedBy"
+         FROM tranche_holds WHERE project_id = ANY($1::uuid[]) AND lifted_at IS NULL ORDER BY placed_at`,
+      [projectIds],
+    );
+  }
+
+  /**
+   * Holds a project's pending tranches: approval is refused, and a release not yet paid goes back to
+   * held. Locks the pending tranches first so a release in flight either pays before the hold or sees it.
+   */
+  async placeHold(tx: EntityManager, hold: { projectId: string; caseId: string | null; reason: string; actorId: string }) {
+    await tx.query(`SELECT id FROM tranches WHERE project_id = $1 AND state = ANY($2::text[]) ORDER BY id FOR UPDATE`, [
+      hold.projectId,
+      OPEN_STATES,
+    ]);
+    const [row] = await tx.query(
+      `INSERT INTO tranche_holds (project_id, case_id, reason, placed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [hold.projectId, hold.caseId, hold.reason, hold.actorId],
+    );
+    return row.id as string;
+  }
+
+  async liftHold(actor: Actor, holdId: string, reason: string) {
+    const projectId = await this.db.transaction(async (tx) => {
+      const [hold] = await tx.query('SELECT project_id, lifted_at FROM tranche_holds WHERE id = $1 FOR UPDATE', [holdId]);
+      if (!hold) throw new NotFound('hold', holdId);
+      if (hold.lifted_at) throw new Conflict('the hold is already lifted', 'hold_lifted');
+      await tx.query('UPDATE tranche_holds SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1', [
+        holdId,
+        actor.userId,
+        reason,
+      ]);
+      return hold.project_id as string;
+    });
+    return { id: holdId, projectId, lifted: true, activeHolds: await this.activeHolds([projectId]) };
+  }
+
+  /**
+   * Recomputes the action-chain gate of every pending tranche funding items of these projects, after
+   * their plan or prerequisites changed. Released tranches are never touched. Returns the tranches to
+   * wake once the transaction commits.
+   */
+  async regate(tx: EntityManager, projectIds: string[]): Promise<Array<{ id: string; createdBy: string }>> {
+    const pending: Array<{ id: string; createdBy: string }> = await tx.query(
+      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranches t
+         JOIN tranche_items ti ON ti.tranche_id = t.id AND ti.role = 'funds'
+         JOIN action_items i ON i.id = ti.item_id
+        WHERE i.project_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
+      [projectIds, OPEN_STATES],
+    );
+    for (const tranche of pending) {
+      const funded: Array<{ item_id: string }> = await tx.query(
+        `SELECT item_id FROM tranche_items WHERE tranche_id = $1 AND role = 'funds'`,
+        [tranche.id],
+      );
+      const gate = await this.chainGateOf(tx, funded.map((f) => f.item_id));
+      await tx.query(
+        `DELETE FROM tranche_items ti USING action_items i
+          WHERE ti.tranche_id = $1 AND ti.role = 'gate' AND i.id = ti.item_id
+            AND (ti.source = 'chain' OR i.removed_at IS NOT NULL)`,
+        [tranche.id],
+      );
+      await tx.query(
+        `INSERT INTO tranche_items (tranche_id, item_id, role, source)
+         SELECT $1, g, 'gate', 'chain' FROM unnest($2::uuid[]) AS g ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
+        [tranche.id, gate],
+      );
+    }
+    return pending;
+  }
+
+  /** Wakes tranche workflows after their gate changed (post-commit; a lost wake-up only waits for the re-check). */
+  async nudge(tranches: Array<{ id: string; createdBy: string }>): Promise<void> {
+    await Promise.all(
+      tranches.map((t) =>
+        this.workflows.gateChanged(t).catch((e) => this.logger.warn(`could not wake tranche ${t.id}: ${(e as Error).message}`)),
+      ),
+    );
+  }
+
   async requireTranche(id: string): Promise<Tranche> {
     const tranche = await this.db.manager.findOneBy(Tranche, { id });
     if (!tranche) throw new NotFound('tranche', id);
@@ -210,7 +294,8 @@ export class TranchesService implements OnModuleInit {
   async decide(actor: Actor, id: string, dto: TrancheDecisionDto) {
     const tranche = await this.requireTranche(id);
     const decision = { action: dto.action, actorId: actor.userId, reason: dto.reason?.trim() || undefined };
-    const refusal = refuseDecision({ state: tranche.state, createdBy: tranche.createdBy }, decision);
+    const committeeHold = (await this.activeHolds([tranche.projectId])).length > 0;
+    const refusal = refuseDecision({ state: tranche.state, createdBy: tranche.createdBy, committeeHold }, decision);
     if (refusal) throw refusalAsError(refusal.code, refusal.message);
     await this.workflows.decide(tranche, decision);
     return this.get(id);
@@ -243,11 +328,13 @@ export class TranchesService implements OnModuleInit {
       ),
     ]);
     const gateItems = gate.get(id) ?? [];
+    const holds = await this.activeHolds([tranche.projectId]);
     return {
       ...tranche,
       fundedItems: funded.map((f: any) => ({ ...f, budgetRials: BigInt(f.budgetRials) })),
       gate: gateItems,
-      waitsOn: waitsOn(tranche, gateItems),
+      committeeHolds: holds,
+      waitsOn: waitsOn(tranche, gateItems, holds),
       history,
       ledgerEntry: ledger[0] ? { ...ledger[0], amountRials: BigInt(ledger[0].amountRials) } : null,
     };
@@ -263,7 +350,11 @@ export class TranchesService implements OnModuleInit {
       .limit(1000)
       .getMany();
     const gates = await this.gateItems(rows.map((r) => r.id));
-    return rows.map((t) => ({ ...t, waitsOn: waitsOn(t, gates.get(t.id) ?? []) }));
+    const holds = await this.activeHolds([...new Set(rows.map((r) => r.projectId))]);
+    return rows.map((t) => {
+      const mine = holds.filter((h) => h.projectId === t.projectId);
+      return { ...t, committeeHolds: mine, waitsOn: waitsOn(t, gates.get(t.id) ?? [], mine) };
+    });
   }
 
   private async gateItems(trancheIds: string[]): Promise<Map<string, GateItemView[]>> {
@@ -284,18 +375,29 @@ export class TranchesService implements OnModuleInit {
   }
 }
 
+export interface CommitteeHold {
+  id: string;
+  projectId: string;
+  caseId: string | null;
+  reason: string;
+  placedAt: Date;
+  placedBy: string;
+}
+
 export type WaitingOn =
   | { kind: 'declaration'; item: { id: string; code: string; projectCode: string }; verifiedPercent: number }
   | { kind: 'verification'; item: { id: string; code: string; projectCode: string }; declarationId: string; declaredPercent: number }
   | { kind: 'pbo_decision'; excludedApprover: string }
+  | { kind: 'committee_hold'; holdId: string; reason: string; placedAt: Date }
   | { kind: 'release' };
 
 /** Exactly what stands between the tranche and its release, in words an agency or officer can act on. */
-function waitsOn(tranche: Tranche, gate: GateItemView[]): WaitingOn[] {
+function waitsOn(tranche: Tranche, gate: GateItemView[], holds: CommitteeHold[] = []): WaitingOn[] {
   if (isTerminal(tranche.state)) return [];
-  if (tranche.state === 'approved') return [{ kind: 'release' }];
+  const held: WaitingOn[] = holds.map((h) => ({ kind: 'committee_hold', holdId: h.id, reason: h.reason, placedAt: h.placedAt }));
+  if (tranche.state === 'approved') return [...held, { kind: 'release' }];
   if (tranche.state === 'awaiting_approval' || tranche.state === 'held') {
-    return [{ kind: 'pbo_decision', excludedApprover: tranche.createdBy }];
+    return [...held, { kind: 'pbo_decision', excludedApprover: tranche.createdBy }];
   }
   return gate
     .filter((g) => g.verifiedPercent < 100)

@@ -51,6 +51,9 @@ export class VerificationService {
       if (actor.organizationId !== item.ownerAgencyId) {
         throw new Forbidden('only the agency that owns the item declares its progress', 'not_item_owner');
       }
+      if (item.removedAt) {
+        throw new Conflict('the item was removed from the action plan by an approved revision', 'item_removed');
+      }
       if (dto.evidenceIds.length > this.config.EVIDENCE_MAX_FILES) {
         throw InvalidInput.field('evidenceIds', `at most ${this.config.EVIDENCE_MAX_FILES} evidence files per declaration`);
       }
@@ -248,13 +251,16 @@ export class VerificationService {
     );
   }
 
-  /** Finding 6: the supervisor is never the supervised. Enforced here, whatever the UI offers. */
-  private async assertIndependent(actor: Actor, item: ActionItem): Promise<void> {
+  /**
+   * Finding 6: the supervisor is never the supervised. Enforced here, whatever the UI offers; the
+   * committee's escalation decisions use it too.
+   */
+  async assertIndependent(actor: Actor, item: { projectId: string; ownerAgencyId: string }, verb = 'verify'): Promise<void> {
     const conflicting = await this.conflicts(actor, item);
     if (conflicting.length > 0) {
       const names = await this.db.query('SELECT name_en FROM organizations WHERE id = ANY($1::uuid[])', [conflicting]);
       throw new Forbidden(
-        `you may not verify this item: your organization is, or is part of the same body as, ${names
+        `you may not ${verb} this item: your organization is, or is part of the same body as, ${names
           .map((n: { name_en: string }) => n.name_en)
           .join(', ')}, which owns the item or leads the project`,
         'conflict_of_interest',

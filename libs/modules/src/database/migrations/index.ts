@@ -1,4 +1,5 @@
 import { ReleaseEngine1732300000000 } from './1732300000000-release-engine';
+import { Governance1732400000000 } from './1732400000000-governance';
 
 /** Every migration, oldest first. Listed by hand so builds and tests run exactly the same set. */
-export const MIGRATIONS = [ReleaseEngine1732300000000];
+export const MIGRATIONS = [ReleaseEngine1732300000000, Governance1732400000000];

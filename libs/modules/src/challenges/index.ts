@@ -1,0 +1,2 @@
+export * from './challenges.module';
+export * from './challenges.service';

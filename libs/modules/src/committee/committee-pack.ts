@@ -1,0 +1,153 @@
+import { formatJalali, toJalali, toPersianDigits } from '@pelekan/core';
+
+/** What happened in one Jalali month, for the monitoring committee's monthly meeting. */
+export interface CommitteePack {
+  month: { year: number; month: number; start: Date; end: Date; nameFa: string; nameEn: string };
+  verifications: PackRow[];
+  cases: PackRow[];
+  tranches: PackRow[];
+  byPortfolio: PackSummary[];
+  byAgency: PackSummary[];
+}
+
+export interface PackRow {
+  at: Date;
+  kind: string;
+  portfolio: { code: string; nameFa: string; nameEn: string };
+  project: { code: string; nameFa: string; nameEn: string };
+  agency: { code: string; nameFa: string; nameEn: string };
+  item: { code: string; titleFa: string; titleEn: string } | null;
+  detail: Record<string, unknown>;
+}
+
+export interface PackSummary {
+  key: { code: string; nameFa: string; nameEn: string };
+  verifications: number;
+  casesOpened: number;
+  casesClimbed: number;
+  casesResolved: number;
+  tranchesReleased: number;
+  releasedRials: string;
+  tranchesHeld: number;
+}
+
+export const JALALI_MONTHS = [
+  ['فروردین', 'Farvardin'], ['اردیبهشت', 'Ordibehesht'], ['خرداد', 'Khordad'], ['تیر', 'Tir'],
+  ['مرداد', 'Mordad'], ['شهریور', 'Shahrivar'], ['مهر', 'Mehr'], ['آبان', 'Aban'],
+  ['آذر', 'Azar'], ['دی', 'Dey'], ['بهمن', 'Bahman'], ['اسفند', 'Esfand'],
+] as const;
+
+const LABELS = {
+  fa: {
+    title: 'گزارش ماهانه کمیته پایش',
+    verifications: 'تصمیم‌های تأیید پیشرفت',
+    cases: 'پرونده‌های پیگیری (ارجاع)',
+    tranches: 'قسط‌ها: پرداخت و توقف',
+    byPortfolio: 'به تفکیک سبد',
+    byAgency: 'به تفکیک دستگاه',
+    at: 'تاریخ',
+    kind: 'رویداد',
+    project: 'طرح',
+    agency: 'دستگاه',
+    item: 'بند',
+    detail: 'جزئیات',
+    name: 'نام',
+    none: 'موردی نبود.',
+    counts: ['تأیید', 'پرونده باز', 'ارتقا', 'حل‌شده', 'قسط پرداختی', 'مبلغ (ریال)', 'توقف'],
+    kinds: {
+      accepted: 'تأیید', accepted_lower: 'تأیید با درصد کمتر', rejected: 'رد', revoked: 'ابطال تأیید',
+      opened: 'گشایش', climbed: 'ارتقای سطح', resolved: 'حل', decided: 'تصمیم کمیته',
+      released: 'پرداخت', held: 'توقف', hold_placed: 'توقف کمیته', hold_lifted: 'رفع توقف',
+    } as Record<string, string>,
+  },
+  en: {
+    title: 'Monitoring committee monthly pack',
+    verifications: 'Verification decisions',
+    cases: 'Escalation cases',
+    tranches: 'Tranches released and held',
+    byPortfolio: 'By portfolio',
+    byAgency: 'By agency',
+    at: 'Date',
+    kind: 'Event',
+    project: 'Project',
+    agency: 'Agency',
+    item: 'Item',
+    detail: 'Detail',
+    name: 'Name',
+    none: 'Nothing this month.',
+    counts: ['Verified', 'Cases opened', 'Climbed', 'Resolved', 'Tranches released', 'Rials released', 'Held'],
+    kinds: {
+      accepted: 'accepted', accepted_lower: 'accepted at a lower percent', rejected: 'rejected', revoked: 'verification revoked',
+      opened: 'opened', climbed: 'climbed a level', resolved: 'resolved', decided: 'committee decision',
+      released: 'released', held: 'held by PBO', hold_placed: 'committee hold', hold_lifted: 'hold lifted',
+    } as Record<string, string>,
+  },
+};
+
+const escape = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A printable document (A4, tables that break across pages cleanly), RTL Persian or LTR English. */
+export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
+  const L = LABELS[lang];
+  const num = (n: number | string) => (lang === 'fa' ? toPersianDigits(Number(n).toLocaleString('en-US').replace(/,/g, '٬')) : Number(n).toLocaleString('en-US'));
+  const money = (s: string) => (lang === 'fa' ? toPersianDigits(BigInt(s).toLocaleString('en-US').replace(/,/g, '٬')) : BigInt(s).toLocaleString('en-US'));
+  const date = (d: Date) => {
+    const text = lang === 'fa' ? formatJalali(toJalali(new Date(d))) : new Date(d).toISOString().slice(0, 10);
+    return lang === 'fa' ? toPersianDigits(text) : text;
+  };
+  const name = (x: { nameFa?: string; nameEn?: string; titleFa?: string; titleEn?: string; code: string } | null) =>
+    x ? `${escape(x.code)} — ${escape(lang === 'fa' ? x.nameFa ?? x.titleFa : x.nameEn ?? x.titleEn)}` : '';
+  const detail = (d: Record<string, unknown>) =>
+    Object.entries(d)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${escape(k)}: ${escape(typeof v === 'object' ? JSON.stringify(v) : v)}`)
+      .join('<br>');
+  const table = (rows: PackRow[]) =>
+    rows.length === 0
+      ? `<p class="none">${L.none}</p>`
+      : `<table><thead><tr><th>${L.at}</th><th>${L.kind}</th><th>${L.project}</th><th>${L.agency}</th><th>${L.item}</th><th>${L.detail}</th></tr></thead><tbody>${rows
+          .map(
+            (r) =>
+              `<tr><td class="nowrap">${date(r.at)}</td><td>${escape(L.kinds[r.kind] ?? r.kind)}</td><td>${name(r.project)}</td><td>${name(
+                r.agency,
+              )}</td><td>${name(r.item)}</td><td class="detail">${detail(r.detail)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  const summary = (rows: PackSummary[]) =>
+    rows.length === 0
+      ? `<p class="none">${L.none}</p>`
+      : `<table><thead><tr><th>${L.name}</th>${L.counts.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${rows
+          .map(
+            (r) =>
+              `<tr><td>${name(r.key)}</td><td>${num(r.verifications)}</td><td>${num(r.casesOpened)}</td><td>${num(
+                r.casesClimbed,
+              )}</td><td>${num(r.casesResolved)}</td><td>${num(r.tranchesReleased)}</td><td class="nowrap">${money(
+                r.releasedRials,
+              )}</td><td>${num(r.tranchesHeld)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`;
+  const monthName = lang === 'fa' ? `${pack.month.nameFa} ${toPersianDigits(pack.month.year)}` : `${pack.month.nameEn} ${pack.month.year}`;
+  return `<!doctype html>
+<html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}">
+<head><meta charset="utf-8"><title>${L.title} — ${monthName}</title>
+<style>
+  @page { size: A4; margin: 14mm; }
+  body { font-family: Vazirmatn, Tahoma, "Segoe UI", sans-serif; font-size: 10.5pt; color: #111; margin: 0 auto; max-width: 190mm; }
+  h1 { font-size: 16pt; margin: 0 0 2mm; } h2 { font-size: 12.5pt; margin: 7mm 0 2mm; border-bottom: 1px solid #999; }
+  .period { color: #444; margin-bottom: 4mm; }
+  table { width: 100%; border-collapse: collapse; page-break-inside: auto; }
+  tr { page-break-inside: avoid; } thead { display: table-header-group; }
+  th, td { border: 1px solid #bbb; padding: 1.2mm 1.6mm; vertical-align: top; text-align: start; }
+  th { background: #eee; } .nowrap { white-space: nowrap; } .detail { font-size: 9pt; color: #333; } .none { color: #666; }
+</style></head>
+<body>
+<h1>${L.title}</h1>
+<div class="period">${monthName} (${date(pack.month.start)} – ${date(new Date(pack.month.end.getTime() - 1))})</div>
+<h2>${L.byPortfolio}</h2>${summary(pack.byPortfolio)}
+<h2>${L.byAgency}</h2>${summary(pack.byAgency)}
+<h2>${L.verifications}</h2>${table(pack.verifications)}
+<h2>${L.cases}</h2>${table(pack.cases)}
+<h2>${L.tranches}</h2>${table(pack.tranches)}
+</body></html>`;
+}

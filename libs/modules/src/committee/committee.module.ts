@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ActionPlansModule } from '../action-plans/action-plans.module';
+import { EscalationsModule } from '../escalations/escalations.module';
+import { VerificationModule } from '../verification/verification.module';
+import { CommitteeController } from './committee.controller';
+import { CommitteeService } from './committee.service';
+
+@Module({
+  imports: [VerificationModule, EscalationsModule, ActionPlansModule],
+  controllers: [CommitteeController],
+  providers: [CommitteeService],
+})
+export class CommitteeModule {}

@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { IdParam } from '../common/params';
+import { CurrentActor, Roles } from '../identity/auth.decorators';
+import { TranchesService } from '../tranches/tranches.service';
+import { CaseDecisionDto, CaseQueryDto, CaseResponseDto, LiftHoldDto } from './dto';
+import { EscalationSchedule } from './escalation-schedule';
+import { EscalationsService } from './escalations.service';
+
+@ApiTags('escalations')
+@ApiBearerAuth()
+@Controller()
+export class EscalationsController {
+  constructor(
+    private readonly escalations: EscalationsService,
+    private readonly schedule: EscalationSchedule,
+    private readonly tranches: TranchesService,
+  ) {}
+
+  @Get('escalations')
+  @ApiOperation({ summary: 'Escalation cases (live by default), highest level first; agencies see their own items' })
+  list(@CurrentActor() actor: Actor, @Query() query: CaseQueryDto) {
+    return this.escalations.list(actor, query);
+  }
+
+  @Roles('committee', 'pbo', 'admin')
+  @Get('escalations/sweeps')
+  @ApiOperation({ summary: 'Recent sweeps: when each ran, items examined, cases opened, climbed and resolved' })
+  sweeps() {
+    return this.escalations.sweeps();
+  }
+
+  @Roles('admin')
+  @Post('escalations/sweeps')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a sweep now through the escalation schedule (besides the periodic ones)' })
+  async sweepNow() {
+    await this.schedule.triggerNow();
+    return { triggered: true, schedule: this.schedule.id };
+  }
+
+  @Roles('admin')
+  @Get('escalations/schedule')
+  @ApiOperation({ summary: 'The Temporal schedule of the sweep: period, next and recent runs' })
+  describeSchedule() {
+    return this.schedule.describe();
+  }
+
+  @Get('escalations/:id')
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.escalations.get(actor, id);
+  }
+
+  @Roles('committee')
+  @Post('escalations/:id/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Committee decision: extend the due date, require a revision, hold tranches, accept the justification' })
+  decide(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: CaseDecisionDto) {
+    return this.escalations.decide(actor, id, dto);
+  }
+
+  @Roles('agency')
+  @Post('escalations/:id/response')
+  @HttpCode(200)
+  @ApiOperation({ summary: "The owner agency's answer to an escalation of its item" })
+  respond(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: CaseResponseDto) {
+    return this.escalations.respond(actor, id, dto);
+  }
+
+  @Roles('committee', 'admin')
+  @Post('holds/:id/lift')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Lift a committee hold on a project's tranches" })
+  liftHold(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: LiftHoldDto) {
+    return this.tranches.liftHold(actor, id, dto.reason);
+  }
+}
