@@ -7,6 +7,7 @@ import { formatJalali, toJalali } from '@pelekan/core';
 import { declare } from './support/demo';
 import { createUser, orgId } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
+import { recordWorkflowHistory } from './support/histories';
 import { eventually } from './support/http';
 
 const PERIOD_MS = 3000;
@@ -95,6 +96,7 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
     expect(sweeps.runs.length).toBeGreaterThanOrEqual(4);
     expect(sweeps.runs[0]).toEqual(expect.objectContaining({ examined: expect.any(Number), finishedAt: expect.any(String) }));
     expect(sweeps.runs.some((r: any) => r.opened > 0) && sweeps.runs.some((r: any) => r.climbed > 0)).toBe(true);
+    await recordWorkflowHistory(h, sweeps.runs.find((r: any) => r.climbed > 0).runKey, 'escalation-sweep');
 
     // The agency answers, then the item moves (50% verified): the case resolves by itself.
     const response = await h.http.as('agency.demo').post(`/api/escalations/${climbed.id}/response`, { note: 'contractor replaced' });
@@ -281,13 +283,17 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
   });
 
   it('marks a project stale without verified updates, and publishes a monitoring pause that stops escalation', async () => {
+    const verified = await project('future');
+    const never = await project('future');
+    await verify(verified.item('A'), await declare(h.http, 'agency.demo', verified.item('A'), 10));
     const { body: list } = await h.http.as('pbo.officer1').get(`/api/projects?portfolioId=${portfolioId}`);
-    const g1 = list.find((x: any) => x.code === 'G1'); // verified at 50% in the first test
-    expect(g1.lastVerifiedAt).toEqual(expect.any(String));
-    expect(g1.stale).toBe(false);
-    const fresh = await project('future');
-    expect((await h.http.as('pbo.officer1').get(`/api/projects/${fresh.id}`)).body.stale).toBe(false);
-    await eventually(async () => (await h.http.as('pbo.officer1').get(`/api/projects/${fresh.id}`)).body, (x) => x.stale === true, 25_000);
+    const listed = list.find((x: any) => x.id === verified.id);
+    expect(listed).toEqual(expect.objectContaining({ lastVerifiedAt: expect.any(String), stale: false }));
+    expect((await h.http.as('pbo.officer1').get(`/api/projects/${never.id}`)).body).toEqual(
+      expect.objectContaining({ lastVerifiedAt: null, stale: false }),
+    );
+    // STALE_AFTER is 15 seconds in this suite: a project never verified turns stale.
+    await eventually(async () => (await h.http.as('pbo.officer1').get(`/api/projects/${never.id}`)).body, (x) => x.stale === true, 25_000);
 
     const { body: quiet } = await h.http.as('pbo.officer1').post('/api/portfolios', { code: 'GOV-PAUSED', nameFa: 'سبد متوقف', nameEn: 'Paused portfolio' });
     expect((await h.http.as('pbo.officer1').post(`/api/portfolios/${quiet.id}/monitoring`, { action: 'pause', reason: 'x y z' })).status).toBe(403);

@@ -14,6 +14,10 @@ export const HISTORIES_DIR = join(__dirname, '..', '..', 'workflows', 'histories
  * breaks running workflows fails in CI.
  */
 export async function recordHistory(h: Harness, trancheId: string, name: string): Promise<void> {
+  await recordWorkflowHistory(h, trancheWorkflowId(trancheId), name);
+}
+
+export async function recordWorkflowHistory(h: Harness, workflowId: string, name: string): Promise<void> {
   if (process.env.PELEKAN_RECORD_HISTORIES !== '1') return;
   const cli = testStack().temporalCliPath;
   if (!cli) throw new Error('recording histories needs the Temporal CLI');
@@ -21,7 +25,7 @@ export async function recordHistory(h: Harness, trancheId: string, name: string)
     'workflow', 'show',
     '--address', h.env.TEMPORAL_ADDRESS,
     '--namespace', h.env.TEMPORAL_NAMESPACE,
-    '--workflow-id', trancheWorkflowId(trancheId),
+    '--workflow-id', workflowId,
     '--output', 'json',
   ]);
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), json);

@@ -12,14 +12,19 @@ import { join } from 'node:path';
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-describe('tranche workflow replay', () => {
+describe('workflow replay (tranche and escalation sweep)', () => {
   beforeAll(() => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   });
 
   it('has recorded histories to replay', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['worked-example-released.json', 'held-then-rejected.json', 'verification-revoked.json']),
+      expect.arrayContaining([
+        'worked-example-released.json',
+        'held-then-rejected.json',
+        'verification-revoked.json',
+        'escalation-sweep.json',
+      ]),
     );
   });
 
