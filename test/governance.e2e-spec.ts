@@ -90,6 +90,15 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
     expect(await heard('admin', 'escalation_climbed')).toBe(true);
     expect(await heard('pbo.officer1', 'escalation_climbed')).toBe(false);
 
+    // Read and unread, per user.
+    const mine = await inbox('agency.demo');
+    const note = mine.items.find((n: any) => n.caseId === climbed.id && n.readAt === null);
+    expect((await h.http.as('agency.demo.head').post(`/api/inbox/${note.id}/read`)).status).toBe(404);
+    const read = await h.http.as('agency.demo').post(`/api/inbox/${note.id}/read`);
+    expect(read.status).toBe(200);
+    expect(read.body.readAt).toEqual(expect.any(String));
+    expect((await inbox('agency.demo')).unread).toBe(mine.unread - 1);
+
     // The sweep's own record shows it ran, and what it saw.
     const { body: sweeps } = await h.http.as('committee.mict').get('/api/escalations/sweeps');
     expect(sweeps.sweepOverdue).toBe(false);

@@ -15,7 +15,7 @@ import { ProjectsService } from '../projects/projects.service';
 import { ActionItem } from './action-item.entity';
 import { ActionLink } from './action-link.entity';
 import { ActionPlanDto } from './dto';
-import { validatePlan } from './plan-validation';
+import { validatePlanOf } from './plan-validation';
 
 const byCode = new Intl.Collator('en', { numeric: true });
 
@@ -134,15 +134,7 @@ export class ActionPlansService {
           'plan_locked',
         );
       }
-      const agencies: Array<{ organization_id: string }> = await tx.query(
-        'SELECT organization_id FROM project_agencies WHERE project_id = $1',
-        [projectId],
-      );
-      validatePlan(dto, {
-        leadAgencyId: project.leadAgencyId,
-        projectAgencyIds: new Set(agencies.map((a) => a.organization_id)),
-        budgetRials: project.budgetRials,
-      });
+      await validatePlanOf(tx, project, dto);
 
       await tx.query('DELETE FROM action_items WHERE project_id = $1', [projectId]);
       const saved = await tx.save(

@@ -11,7 +11,7 @@ import { TranchesService } from '../tranches/tranches.service';
 import { VerificationService } from '../verification/verification.service';
 import { ActionPlanDto, PlanRevisionDecisionDto, ProposePlanRevisionDto } from './dto';
 import { assertAcyclicAcrossProjects } from './plan-graph';
-import { validatePlan } from './plan-validation';
+import { validatePlanOf } from './plan-validation';
 
 /** The plan as it stands: items by code and the links between them, ready to diff or to store as a baseline. */
 export async function planSnapshot(tx: EntityManager, projectId: string): Promise<PlanSnapshot> {
@@ -116,15 +116,7 @@ export class PlanRevisionsService {
   /** Everything that must hold for the revised plan, against the project as it is now. */
   private async check(tx: EntityManager, projectId: string, dto: ActionPlanDto): Promise<void> {
     const project = await this.projects.requireProject(projectId, tx);
-    const agencies: Array<{ organization_id: string }> = await tx.query(
-      'SELECT organization_id FROM project_agencies WHERE project_id = $1',
-      [projectId],
-    );
-    validatePlan(dto, {
-      leadAgencyId: project.leadAgencyId,
-      projectAgencyIds: new Set(agencies.map((a) => a.organization_id)),
-      budgetRials: project.budgetRials,
-    });
+    await validatePlanOf(tx, project, dto);
     await assertAcyclicAcrossProjects(tx, projectId, dto.links);
 
     const codes = new Set(dto.items.map((i) => i.code));

@@ -1,5 +1,7 @@
 import { findCycle, FULL_WEIGHT, formatHundredths, parseRials, sumRials, weightToHundredths } from '@pelekan/core';
+import type { EntityManager } from 'typeorm';
 import { FieldProblem, InvalidInput } from '../common/errors';
+import type { Project } from '../projects/project.entity';
 import { ActionPlanDto } from './dto';
 
 export interface PlanContext {
@@ -68,4 +70,17 @@ export function assertAcyclic(links: ReadonlyArray<{ from: string; to: string }>
   if (cycle) {
     throw InvalidInput.field(field, `the links form a cycle: ${cycle.join(' → ')}`, { cycle });
   }
+}
+
+/** validatePlan against the project as stored: its lead and collaborating agencies and its budget. */
+export async function validatePlanOf(tx: EntityManager, project: Project, dto: ActionPlanDto): Promise<void> {
+  const agencies: Array<{ organization_id: string }> = await tx.query(
+    'SELECT organization_id FROM project_agencies WHERE project_id = $1',
+    [project.id],
+  );
+  validatePlan(dto, {
+    leadAgencyId: project.leadAgencyId,
+    projectAgencyIds: new Set(agencies.map((a) => a.organization_id)),
+    budgetRials: project.budgetRials,
+  });
 }
