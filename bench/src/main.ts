@@ -1,0 +1,422 @@
+/**
+ * `npm run bench`: Pelekan at national scale on one machine, each figure beside the limit it is
+ * compared with, measured in the same run. Prints a table and writes bench/results/<time>.json.
+ *   --scale N        multiply the base data (20,000 projects, 400,000 items, 60,000 tranches); 5 for 5x
+ *   --quick          a small run for CI and smoke checks (about 2 minutes)
+ *   --workflows N    open tranche workflows for the worker-memory figure (default 10,000)
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client as PgClient, Pool } from 'pg';
+import { EscalationSweep, PelekanModule, runMigrations, TrancheWorkflows } from '@pelekan/modules';
+import {
+  consoleLog,
+  dataDir,
+  ensureTemporalCli,
+  freePort,
+  startEmbeddedPostgres,
+  startTemporalDevServer,
+} from '@pelekan/local-stack';
+import { createPelekanWorker } from '../../apps/worker/src/worker';
+import { generateNationalData, scaled, type Generated } from './generate';
+import { closedLoop, percentile, timed, type LoadResult } from './load';
+
+interface Row {
+  figure: string;
+  value: string;
+  beside: string;
+  note?: string;
+}
+
+const root = join(__dirname, '..', '..', '..');
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const quick = flag('quick');
+const factor = quick ? 0.02 : option('scale', 1);
+const openWorkflows = option('workflows', quick ? 300 : 10_000);
+const loadSeconds = quick ? 3 : 10;
+const releaseCycles = quick ? 20 : 100;
+const say = (m: string) => console.log(`[bench] ${m}`);
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    scale: factor,
+  };
+
+  const cli = await ensureTemporalCli(consoleLog);
+  const [postgres, temporal] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: join(dataDir(), `bench-postgres-${process.pid}`), throwaway: true, log: consoleLog }),
+    startTemporalDevServer({ cliPath: cli, log: consoleLog }),
+  ]);
+  const admin = new PgClient({ connectionString: postgres.url('postgres') });
+  await admin.connect();
+  await admin.query('CREATE DATABASE pelekan_bench');
+  await admin.end();
+  const databaseUrl = postgres.url('pelekan_bench');
+  await runMigrations(databaseUrl);
+  const pool = new Pool({ connectionString: databaseUrl, max: 40 });
+  let api: ChildProcess | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  try {
+    say(`generating data at scale ${factor}`);
+    const gen = await timed(() => generateNationalData(pool, scaled(factor)));
+    const data: Generated = gen.value;
+    results.data = { ...data, seconds: gen.seconds };
+    rows.push({
+      figure: 'Generated data',
+      value: `${fmt(data.projects)} projects, ${fmt(data.items)} items, ${fmt(data.tranches)} tranches`,
+      beside: `${fmt(gen.seconds, 1)} s to generate`,
+    });
+
+    const env = {
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      TEMPORAL_TASK_QUEUE: 'bench',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      ESCALATION_PERIOD: '30 days',
+      LOG_LEVEL: 'error',
+    };
+    const app = await NestFactory.createApplicationContext(PelekanModule.forRoot(env), { logger: ['error'] });
+
+    // 1. The escalation sweep over every item, beside a bare scan of the same rows.
+    say('escalation sweep');
+    const floor = await timed(() => pool.query('SELECT count(*) FROM action_items WHERE verified_percent < 100 AND removed_at IS NULL'));
+    const sweep = app.get(EscalationSweep);
+    const first = await timed(() => sweep.run({ runKey: 'bench-1', at: new Date().toISOString() }));
+    const second = await timed(() => sweep.run({ runKey: 'bench-2', at: new Date(Date.now() + 31 * 86400_000).toISOString() }));
+    results.sweep = { first: { ...first.value, seconds: first.seconds }, second: { ...second.value, seconds: second.seconds }, floorSeconds: floor.seconds };
+    rows.push({
+      figure: 'Escalation sweep, first run (opens cases)',
+      value: `${fmt(first.seconds, 2)} s for ${fmt(data.items)} items (${fmt(data.items / first.seconds)} items/s); ${fmt(first.value.opened)} opened, ${fmt(first.value.notified)} notified`,
+      beside: `bare scan of unfinished items ${fmt(floor.seconds * 1000, 0)} ms`,
+    });
+    rows.push({
+      figure: 'Escalation sweep, a period later (climbs)',
+      value: `${fmt(second.seconds, 2)} s; ${fmt(second.value.climbed)} climbed, ${fmt(second.value.resolved)} resolved`,
+      beside: `ratio to bare scan ${fmt(second.seconds / floor.seconds, 0)}x`,
+    });
+
+    // 2. Database size per 100,000 items.
+    const size = (
+      await pool.query(
+        `SELECT pg_database_size(current_database())::float8 AS db,
+                (SELECT sum(pg_total_relation_size(c))::float8 FROM unnest(ARRAY['action_items', 'action_links', 'tranche_items',
+                  'progress_declarations', 'escalation_cases', 'escalation_events', 'notifications']::regclass[]) c) AS item_tables,
+                (SELECT avg(pg_column_size(i.*))::float8 FROM action_items i) AS row_bytes`,
+      )
+    ).rows[0];
+    const per100k = (bytes: number) => (bytes / data.items) * 100_000 / 2 ** 20;
+    results.size = size;
+    rows.push({
+      figure: 'Database size per 100,000 items',
+      value: `${fmt(per100k(size.db), 1)} MiB whole database; ${fmt(per100k(size.item_tables), 1)} MiB item tables with indexes`,
+      beside: `raw item rows ${fmt((size.row_bytes * 100_000) / 2 ** 20, 1)} MiB (${fmt(size.row_bytes)} B/row)`,
+    });
+
+    // 3. API reads under load from this process, the API in its own, beside the same SQL on pg.
+    say('API read throughput');
+    const port = await freePort(0);
+    api = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
+      if (i > 300) throw new Error('the API did not start');
+      await sleep(200);
+    }
+    const login = (await (
+      await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'bench.pbo2', password: data.password }),
+      })
+    ).json()) as { accessToken: string };
+    const headers = { authorization: `Bearer ${login.accessToken}` };
+    const projectIds: string[] = (await pool.query(`SELECT id FROM projects ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
+    const get = (path: (i: number) => string) => async (i: number) => (await fetch(`${base}${path(i)}`, { headers })).ok;
+    const publicPortfolio = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok
+      ? (i: number) => `/api/public/portfolios/${data.portfolio25Id}?i=${i}`
+      : (i: number) => `/api/portfolios/${data.portfolio25Id}?i=${i}`;
+    const reads: Array<{ name: string; http: (i: number) => Promise<boolean>; sql: (i: number) => Promise<unknown> }> = [
+      {
+        name: 'Project page (project + action plan)',
+        http: async (i) => (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}`)(i)) &&
+          (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}/action-plan`)(i)),
+        sql: async (i) => {
+          const id = projectIds[i % projectIds.length];
+          await pool.query('SELECT * FROM projects WHERE id = $1', [id]);
+          await pool.query('SELECT * FROM action_items WHERE project_id = $1 AND removed_at IS NULL', [id]);
+          await pool.query(
+            'SELECT l.* FROM action_links l JOIN action_items f ON f.id = l.from_item_id WHERE f.project_id = $1', [id]);
+        },
+      },
+      {
+        name: 'PBO pipeline (tranches awaiting approval, with gates)',
+        http: get(() => '/api/tranches?state=awaiting_approval'),
+        sql: async () => {
+          const { rows } = await pool.query(`SELECT id FROM tranches WHERE state = 'awaiting_approval' ORDER BY created_at DESC LIMIT 1000`);
+          await pool.query(
+            `SELECT ti.tranche_id, i.code, i.verified_percent FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id
+              WHERE ti.tranche_id = ANY($1::uuid[]) AND ti.role = 'gate'`, [rows.map((r) => r.id)]);
+        },
+      },
+      {
+        name: 'Portfolio of 25 projects (portal page)',
+        http: get(publicPortfolio),
+        sql: () => pool.query('SELECT * FROM projects WHERE portfolio_id = $1', [data.portfolio25Id]),
+      },
+    ];
+    const readResults: Record<string, { http: LoadResult; sql: LoadResult }> = {};
+    for (const read of reads) {
+      const http = await closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+      const sql = await closedLoop(async (i) => (await read.sql(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+      readResults[read.name] = { http, sql };
+      rows.push({
+        figure: `API: ${read.name}`,
+        value: `${fmt(http.perSecond)} req/s, p50 ${fmt(http.p50ms, 1)} ms, p99 ${fmt(http.p99ms, 1)} ms${http.errors ? `, ${http.errors} errors` : ''}`,
+        beside: `same SQL on pg: ${fmt(sql.perSecond)}/s (framework keeps ${fmt((100 * http.perSecond) / sql.perSecond, 0)}%)`,
+      });
+    }
+    results.reads = readResults;
+
+    // 4. The release path through HTTP, the workflow and the ledger, beside a trivial workflow.
+    say('release path');
+    const connection = await NativeConnection.connect({ address: temporal.address });
+    worker = await createPelekanWorker({
+      app,
+      connection,
+      namespace: temporal.namespace,
+      taskQueue: 'bench',
+      workflowBundle: { codePath: join(root, 'dist/workflow-bundle.js') },
+    });
+    running = worker.run();
+    const release = await releasePath(pool, base, data, releaseCycles);
+    results.release = release;
+    const trivial = await trivialBaseline(temporal.address, temporal.namespace, releaseCycles * 2);
+    results.trivial = trivial;
+    rows.push({
+      figure: 'Verification completing a gate → tranche awaiting approval',
+      value: `p50 ${fmt(release.gate.p50, 0)} ms, p99 ${fmt(release.gate.p99, 0)} ms (${releaseCycles} tranches)`,
+      beside: `trivial workflow+activity: p50 ${fmt(trivial.p50, 0)} ms, p99 ${fmt(trivial.p99, 0)} ms`,
+    });
+    rows.push({
+      figure: 'Approval → ledger entry',
+      value: `p50 ${fmt(release.pay.p50, 0)} ms, p99 ${fmt(release.pay.p99, 0)} ms; ${fmt(release.releasesPerSecond, 1)} releases/s with ${releaseCycles} at once`,
+      beside: `trivial workflow+activity: ${fmt(trivial.perSecond, 1)}/s`,
+    });
+
+    // 5. Worker memory and CPU with many tranche workflows open and waiting.
+    say(`opening ${openWorkflows} tranche workflows`);
+    const before = process.memoryUsage();
+    const waiting: Array<{ id: string; createdBy: string }> = (
+      await pool.query(
+        `SELECT id, created_by AS "createdBy" FROM tranches WHERE state = 'waiting_on_items' ORDER BY id LIMIT $1`,
+        [openWorkflows],
+      )
+    ).rows;
+    const workflows = app.get(TrancheWorkflows);
+    const opened = await timed(async () => {
+      for (let i = 0; i < waiting.length; i += 100) await Promise.all(waiting.slice(i, i + 100).map((t) => workflows.start(t)));
+    });
+    await sleep(quick ? 3000 : 15000); // let every workflow reach its wait
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await sleep(10_000);
+    const cpu = process.cpuUsage(cpu0);
+    const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+    const after = process.memoryUsage();
+    results.openWorkflows = { count: waiting.length, startSeconds: opened.seconds, before, after, idleCpuPercent };
+    rows.push({
+      figure: `Worker with ${fmt(waiting.length)} open tranche workflows`,
+      value: `RSS ${fmt(after.rss / 2 ** 20)} MiB (+${fmt((after.rss - before.rss) / 2 ** 20)} MiB), heap ${fmt(after.heapUsed / 2 ** 20)} MiB; idle CPU ${fmt(idleCpuPercent, 1)}%`,
+      beside: `started at ${fmt(waiting.length / opened.seconds)} workflows/s`,
+    });
+
+    print(rows);
+    const dir = join(root, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({ ...results, table: rows }, null, 2));
+    say(`results written to ${file}`);
+    await app.close();
+  } finally {
+    worker?.shutdown();
+    await running?.catch(() => undefined);
+    api?.kill('SIGTERM');
+    await pool.end();
+    await temporal.stop();
+    await postgres.stop();
+  }
+}
+
+/**
+ * Fresh tranches gated on one item each, with a pending 100% declaration of that item: time from
+ * the committee's accepting call to "awaiting approval", then from the PBO approval to the ledger entry.
+ */
+async function releasePath(pool: Pool, base: string, data: Generated, n: number) {
+  const token = async (username: string) =>
+    (
+      await (
+        await fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password: data.password }),
+        })
+      ).json() as { accessToken: string }
+    ).accessToken;
+  const [pbo, pbo2, committee] = await Promise.all([token('bench.pbo'), token('bench.pbo2'), token('bench.committee')]);
+  const call = (t: string, method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${t}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  // Items 1 and 2 of generated projects are tied to no tranche: link 1 → 2 and fund 2, gated on 1.
+  const { rows } = await pool.query(
+    `SELECT p.id AS project, g.id AS gate, f.id AS funded FROM projects p
+       JOIN action_items g ON g.project_id = p.id AND g.code = '1' JOIN action_items f ON f.project_id = p.id AND f.code = '2'
+      WHERE p.code LIKE 'B-%' ORDER BY p.code LIMIT $1`,
+    [n],
+  );
+  await pool.query(
+    `UPDATE action_items SET verified_percent = 0 WHERE id = ANY($1::uuid[])`,
+    [rows.map((r) => r.gate)],
+  );
+  await pool.query(`INSERT INTO action_links (from_item_id, to_item_id) SELECT unnest($1::uuid[]), unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [
+    rows.map((r) => r.gate),
+    rows.map((r) => r.funded),
+  ]);
+  const cases = [];
+  for (const r of rows) {
+    const created = (await (await call(pbo, 'POST', `/api/projects/${r.project}/tranches`, { fundedItemIds: [r.funded], amountRials: '1000' })).json()) as { id: string };
+    await pool.query(`UPDATE progress_declarations SET status = 'superseded' WHERE item_id = $1 AND status = 'pending'`, [r.gate]);
+    const [{ id: declaration }] = (
+      await pool.query(
+        `INSERT INTO progress_declarations (item_id, percent, note, declared_by) VALUES ($1, 100, 'bench', (SELECT id FROM users WHERE username = 'bench.agency')) RETURNING id`,
+        [r.gate],
+      )
+    ).rows;
+    cases.push({ tranche: created.id as string, declaration });
+  }
+  const awaiting = async (ids: string[]) =>
+    new Set<string>(
+      (await pool.query(`SELECT id FROM tranches WHERE id = ANY($1::uuid[]) AND state = 'awaiting_approval'`, [ids])).rows.map((r) => r.id),
+    );
+  const inLedger = async (ids: string[]) =>
+    new Set<string>((await pool.query('SELECT tranche_id FROM ledger_entries WHERE tranche_id = ANY($1::uuid[])', [ids])).rows.map((r) => r.tranche_id));
+
+  // Gate: verifications issued ten at a time, each timed to its tranche's "awaiting approval".
+  const gateMs: number[] = [];
+  for (let i = 0; i < cases.length; i += 10) {
+    const batch = cases.slice(i, i + 10);
+    const t0 = performance.now();
+    await Promise.all(batch.map((c) => call(committee, 'POST', `/api/declarations/${c.declaration}/decision`, { decision: 'accept' })));
+    const reached = await until(batch.map((c) => c.tranche), awaiting);
+    for (const c of batch) gateMs.push(reached.get(c.tranche)! - t0);
+  }
+  // Pay: every approval at once.
+  const t0 = performance.now();
+  const approvals = new Map<string, number>();
+  await Promise.all(
+    cases.map(async (c) => {
+      approvals.set(c.tranche, performance.now());
+      await call(pbo2, 'POST', `/api/tranches/${c.tranche}/decision`, { action: 'approve' });
+    }),
+  );
+  const paid = await until(cases.map((c) => c.tranche), inLedger);
+  const allPaidSeconds = (Math.max(...paid.values()) - t0) / 1000;
+  const payMs = cases.map((c) => paid.get(c.tranche)! - approvals.get(c.tranche)!).sort((a, b) => a - b);
+  gateMs.sort((a, b) => a - b);
+  return {
+    gate: { p50: percentile(gateMs, 50), p99: percentile(gateMs, 99) },
+    pay: { p50: percentile(payMs, 50), p99: percentile(payMs, 99) },
+    releasesPerSecond: cases.length / allPaidSeconds,
+  };
+}
+
+/** When each id first passes the probe (polled every few milliseconds). */
+async function until(ids: string[], probe: (pending: string[]) => Promise<Set<string>>): Promise<Map<string, number>> {
+  const at = new Map<string, number>();
+  const deadline = performance.now() + 120_000;
+  while (at.size < ids.length) {
+    if (performance.now() > deadline) throw new Error(`${ids.length - at.size} of ${ids.length} did not get there in 2 minutes`);
+    const done = await probe(ids.filter((id) => !at.has(id)));
+    const now = performance.now();
+    for (const id of done) at.set(id, now);
+    if (at.size < ids.length) await sleep(5);
+  }
+  return at;
+}
+
+/** A workflow that runs one empty activity, on the same server: the floor for any workflow round trip. */
+async function trivialBaseline(address: string, namespace: string, n: number) {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./trivial.workflow'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: 'bench-trivial',
+    workflowBundle: bundle,
+    activities: { noop: async () => undefined },
+  });
+  const running = worker.run();
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, n - i) }, async (_, k) => {
+        const s = performance.now();
+        await client.workflow.execute('trivialWorkflow', { taskQueue: 'bench-trivial', workflowId: `trivial-${i + k}` });
+        latencies.push(performance.now() - s);
+      }),
+    );
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  worker.shutdown();
+  await running;
+  await connection.close();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: n / seconds };
+}
+
+function print(rows: Row[]): void {
+  const w = [Math.max(...rows.map((r) => r.figure.length)), Math.max(...rows.map((r) => r.value.length))];
+  console.log('');
+  console.log(`${'figure'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | compared with`);
+  console.log(`${'-'.repeat(w[0])}-|-${'-'.repeat(w[1])}-|-${'-'.repeat(30)}`);
+  for (const r of rows) console.log(`${r.figure.padEnd(w[0])} | ${r.value.padEnd(w[1])} | ${r.beside}`);
+  console.log('');
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
