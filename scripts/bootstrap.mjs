@@ -58,6 +58,23 @@ async function ensureTemporalCli() {
   else say('no Temporal CLI could be found or built; the Temporal SDK will try to download one');
 }
 
+/**
+ * The browser tests drive Debian's Chromium (no browser downloads). Installed with apt when missing
+ * and we may (root); otherwise the browser suite says exactly what to install.
+ */
+function ensureChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  if (candidates.some((c) => existsSync(c))) return;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
+    say('Chromium is missing: install your distribution\'s "chromium" package (or set CHROMIUM_PATH) for the browser tests');
+    return;
+  }
+  say('installing Chromium for the browser tests (apt-get install chromium)');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (result.status !== 0) say('apt-get could not install Chromium; the browser tests will say what is missing');
+}
+
 /** Runs the next stage in its own process group, so Ctrl-C reaches only it and it stops its children in order. */
 function handOver(command, args) {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: true, env: process.env });
@@ -82,6 +99,7 @@ switch (command) {
     handOver(process.execPath, ['--enable-source-maps', 'dist/apps/local/src/main.js', ...rest]);
     break;
   case 'test':
+    ensureChromium();
     handOver(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...rest]);
     break;
   case 'bench':

@@ -1,10 +1,14 @@
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@pelekan/modules';
 import { ApiModule } from './api.module';
+import { applyHardening, documentIdempotencyKey } from './http/hardening';
 import { jsonWithBigints } from './http/json';
 import { ProblemFilter, toProblem } from './http/problem.filter';
 import { pelekanValidationPipe } from './http/validation';
@@ -35,11 +39,16 @@ export async function createApiApp(env: Record<string, string | undefined> = {})
   await app.register(multipart as any, {
     limits: { fileSize: config.EVIDENCE_MAX_BYTES, files: 1, fields: 0, parts: 2 },
   });
+  await applyHardening(app, API_PREFIX);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(pelekanValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   await setUpOpenApi(app);
+  // The web app (hash-routed single page): static files at the root, beside /api and /health.
+  if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
+    await app.register(fastifyStatic as any, { root: config.WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
   return app;
 }
 
@@ -58,5 +67,6 @@ export async function setUpOpenApi(app: INestApplication): Promise<void> {
       .addBearerAuth()
       .build(),
   );
+  documentIdempotencyKey(document);
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
 }

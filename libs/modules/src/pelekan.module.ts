@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActionPlansModule } from './action-plans/action-plans.module';
+import { AuditModule } from './audit/audit.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { CommitteeModule } from './committee/committee.module';
 import { CommonModule } from './common/common.module';
@@ -11,6 +12,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { PortalModule } from './portal/portal.module';
 import { ProjectsModule } from './projects/projects.module';
 import { TemporalModule } from './temporal';
 import { TranchesModule } from './tranches/tranches.module';
@@ -37,6 +39,8 @@ export class PelekanModule {
         EscalationsModule,
         ChallengesModule,
         CommitteeModule,
+        PortalModule,
+        AuditModule,
         HealthModule,
         DemoDataModule,
       ],

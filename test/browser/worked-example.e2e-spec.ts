@@ -1,0 +1,129 @@
+/**
+ * The web app in real headless Chromium (Debian's package, driven by playwright-core): the report's
+ * worked example clicked through by three users, then read on the public portal; RTL, Jalali dates,
+ * Persian digits, the English toggle, and an agency user never offered the approve button.
+ * Screenshots of each workspace go to test/artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pdfBytes } from '../support/demo';
+import { Harness, startHarness } from '../support/harness';
+
+const ROOT = join(__dirname, '..', '..');
+const WEB_DIST = join(ROOT, 'dist', 'web');
+const ARTIFACTS = join(ROOT, 'test', 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const PERSIAN_JALALI_DATE = /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/;
+
+describe('web app: the worked example in a browser', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('the web app is not built: run `npm run build` (npm test does)');
+    if (!CHROMIUM) throw new Error('Chromium not found: install Debian\'s "chromium" package (npm test does) or set CHROMIUM_PATH');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await startHarness({ demoData: true, env: { WEB_DIST } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  async function signIn(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${h.baseUrl}/#/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', 'pelekan-demo');
+    await page.click('form.login button[type=submit]');
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  it('shows the portal right to left in Persian, and switches to English', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${h.baseUrl}/#/portal`);
+    await page.waitForSelector('[data-workspace=portal] .portfolios li');
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await page.textContent('h1')).toBe('درگاه شفافیت');
+    expect(await page.textContent('.portfolios')).toMatch(/[۰-۹]/); // project counts in Persian digits
+    await shot(page, 'portal-fa');
+    await page.click('[data-testid=lang]');
+    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    expect(await page.textContent('h1')).toBe('Transparency portal');
+    await shot(page, 'portal-en');
+    await page.context().close();
+  });
+
+  it('walks the worked example: the agency declares with evidence, the committee verifies, a PBO officer approves', async () => {
+    // Agency: declares items 1 and 2 at 100% with a PDF; is never offered an approve button.
+    const agency = await signIn('agency.demo');
+    await agency.waitForSelector('[data-workspace=agency] tr[data-item="1"]');
+    for (const code of ['1', '2']) {
+      await agency.click(`tr[data-item="${code}"] button`);
+      const form = `form[data-declare="${code}"]`;
+      await agency.fill(`${form} input[name=percent]`, '100');
+      await agency.fill(`${form} input[name=note]`, `item ${code} delivered`);
+      await agency.setInputFiles(`${form} input[name=evidence]`, { name: `item-${code}.pdf`, mimeType: 'application/pdf', buffer: pdfBytes(code) });
+      await agency.click(`${form} button[type=submit]`);
+      await agency.waitForSelector(form, { state: 'detached' });
+    }
+    expect(await agency.locator('button.approve').count()).toBe(0);
+    expect(await agency.locator('text=تصویب و پرداخت').count()).toBe(0);
+    expect(await agency.textContent('tr[data-item="1"]')).toMatch(PERSIAN_JALALI_DATE);
+    await shot(agency, 'workspace-agency');
+
+    // Committee: verifies both from its queue, evidence beside each.
+    const committee = await signIn('committee.mict');
+    await committee.waitForSelector('[data-workspace=committee] tr[data-declaration="1"]');
+    expect(await committee.locator('tr[data-declaration="1"] [data-evidence]').count()).toBe(1);
+    await shot(committee, 'workspace-committee');
+    for (const code of ['1', '2']) {
+      await committee.click(`tr[data-declaration="${code}"] form.decide button[type=submit]`);
+      await committee.waitForSelector(`tr[data-declaration="${code}"]`, { state: 'detached' });
+    }
+
+    // PBO: tranche 2 reaches "awaiting approval"; its creator is not offered approval, another officer approves.
+    const creator = await signIn('pbo.officer1');
+    const awaiting = '[data-column=awaiting_approval] [data-tranche="2"]';
+    await reloadUntil(creator, awaiting).catch(async (e) => {
+      const { body } = await h.http.as('pbo.officer1').get('/api/tranches');
+      await shot(creator, 'debug-pbo');
+      throw new Error(`${e.message}: ${JSON.stringify(body.map((t: any) => [t.number, t.state, t.waitsOn]))}`);
+    });
+    expect(await creator.locator(`${awaiting} button.approve`).count()).toBe(0);
+    const officer = await signIn('pbo.officer2');
+    await reloadUntil(officer, awaiting);
+    await shot(officer, 'workspace-pbo');
+    await officer.click(`${awaiting} button.approve`);
+    await reloadUntil(officer, '[data-column=released] [data-tranche="2"]');
+    await shot(officer, 'workspace-pbo-released');
+
+    // The public portal shows the release, with its Jalali date.
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`${h.baseUrl}/#/portal`);
+    await visitor.click('li[data-portfolio=DEMO] a'); // the synthetic demo portfolio, labelled as such
+    await visitor.waitForSelector('tr[data-project="DEMO-1"]');
+    await visitor.click('tr[data-project="DEMO-1"] a');
+    const released = await visitor.waitForSelector('.timeline li[data-tranche="2"][data-state="released"]');
+    expect(await released.textContent()).toMatch(PERSIAN_JALALI_DATE);
+    expect(await visitor.locator('svg.chain g.node').count()).toBeGreaterThanOrEqual(4);
+    await shot(visitor, 'portal-project-released');
+  });
+});
+
+/** The workspaces load once; a user refreshes to see the workflow's progress. */
+async function reloadUntil(page: Page, selector: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await page.locator(selector).count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(`${selector} did not appear`);
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+  }
+}

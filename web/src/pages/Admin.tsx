@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import { api } from '../api';
+import { useApp } from '../app-context';
+import { DateText, FieldError, Loading, Num, Section, useLoad } from '../ui';
+
+export function AdminWorkspace() {
+  const { t, lang } = useApp();
+  const portfolios = useLoad(() => api('GET', '/api/portfolios'));
+  const sweeps = useLoad(() => api('GET', '/api/escalations/sweeps'));
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const toggle = async (p: any) => {
+    try {
+      await api('POST', `/api/portfolios/${p.id}/monitoring`, { action: p.monitoringPausedAt ? 'resume' : 'pause', reason });
+      portfolios.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="workspace" data-workspace="admin">
+      <Section title={t('portfolios')}>
+        <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+        <FieldError error={error} field="reason" />
+        <Loading state={portfolios}>
+          {() => (
+            <ul>{portfolios.data.map((p: any) => (
+              <li key={p.id}>{lang === 'fa' ? p.nameFa : p.nameEn} {p.monitoringPausedAt && <>(<DateText value={p.monitoringPausedAt} />)</>}{' '}
+                <button onClick={() => toggle(p)}>{p.monitoringPausedAt ? t('resume') : t('pause')}</button></li>
+            ))}</ul>
+          )}
+        </Loading>
+      </Section>
+      <Section title={t('sweeps')}>
+        <Loading state={sweeps}>
+          {() => (
+            <table><tbody>{sweeps.data.runs.map((r: any) => (
+              <tr key={r.id}><td><DateText value={r.at} time /></td><td><Num value={r.examined} /></td><td><Num value={r.opened} /></td><td><Num value={r.climbed} /></td><td><Num value={r.resolved} /></td></tr>
+            ))}</tbody></table>
+          )}
+        </Loading>
+      </Section>
+    </div>
+  );
+}

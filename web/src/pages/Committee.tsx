@@ -1,0 +1,202 @@
+import { useEffect, useState } from 'react';
+import { formatJalali, toJalali } from '@pelekan/core';
+import { api, blobUrl } from '../api';
+import { useApp } from '../app-context';
+import { digits, parseDateInput } from '../format';
+import { DateText, FieldError, FormError, Loading, Num, Percent, Section, useLoad } from '../ui';
+
+function EvidencePreview({ file }: { file: any }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let revoke: string | null = null;
+    blobUrl(`/api/evidence/${file.id}/content`).then((u) => setUrl((revoke = u)), () => setUrl(null));
+    return () => { if (revoke) URL.revokeObjectURL(revoke); };
+  }, [file.id]);
+  if (!url) return <span>{file.filename}</span>;
+  return file.contentType?.startsWith('image/')
+    ? <img className="evidence" src={url} alt={file.filename} />
+    : <a href={url} target="_blank" rel="noreferrer" data-evidence={file.id}>{file.filename}</a>;
+}
+
+function DeclarationDecision({ d, onDone }: { d: any; onDone(): void }) {
+  const { t } = useApp();
+  const [decision, setDecision] = useState('accept');
+  const [percent, setPercent] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      await api('POST', `/api/declarations/${d.id}/decision`, {
+        decision,
+        ...(decision === 'accept_lower' ? { verifiedPercent: Number(percent) } : {}),
+        ...(reason ? { reason } : {}),
+      });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (d.conflictOfInterest) return <p className="muted">—</p>;
+  return (
+    <form className="decide" onSubmit={submit} data-decide={d.id}>
+      <select name="decision" value={decision} onChange={(e) => setDecision(e.target.value)}>
+        <option value="accept">{t('verify')}</option>
+        <option value="accept_lower">{t('acceptLower')}</option>
+        <option value="reject">{t('reject')}</option>
+      </select>
+      {decision === 'accept_lower' && <input name="verifiedPercent" type="number" value={percent} onChange={(e) => setPercent(e.target.value)} />}
+      <FieldError error={error} field="verifiedPercent" />
+      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+      <FieldError error={error} field="reason" />
+      <button type="submit">{t('decide')}</button>
+      <FormError error={error} fields={['verifiedPercent', 'reason']} />
+    </form>
+  );
+}
+
+function CaseDecision({ c, onDone }: { c: any; onDone(): void }) {
+  const { t, lang } = useApp();
+  const [action, setAction] = useState('extend_due_date');
+  const [reason, setReason] = useState('');
+  const [due, setDue] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      let newDueAt: string | undefined;
+      if (action === 'extend_due_date' && due) newDueAt = parseDateInput(due, lang).toISOString();
+      await api('POST', `/api/escalations/${c.id}/decision`, { action, reason, ...(newDueAt ? { newDueAt } : {}) });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="decide" onSubmit={submit}>
+      <select name="action" value={action} onChange={(e) => setAction(e.target.value)}>
+        {(['extend_due_date', 'require_revision', 'hold_tranches', 'accept_justification'] as const).map((a) => <option key={a} value={a}>{t(a)}</option>)}
+      </select>
+      {action === 'extend_due_date' && (
+        <label>{t('newDue')}<input name="newDueAt" value={due} onChange={(e) => setDue(e.target.value)} placeholder={lang === 'fa' ? '۱۴۰۶/۰۱/۱۵' : '2027-04-04'} /></label>
+      )}
+      <FieldError error={error} field="newDueAt" />
+      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+      <FieldError error={error} field="reason" />
+      <button type="submit">{t('decide')}</button>
+      <FormError error={error} fields={['newDueAt', 'reason']} />
+    </form>
+  );
+}
+
+function RevisionReview({ r, onDone }: { r: any; onDone(): void }) {
+  const { t } = useApp();
+  const detail = useLoad(() => api('GET', `/api/plan-revisions/${r.id}`), [r.id]);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const decide = async (action: string) => {
+    try { await api('POST', `/api/plan-revisions/${r.id}/decision`, { action, reason }); onDone(); } catch (err) { setError(err); }
+  };
+  return (
+    <article className="revision">
+      <strong>{r.project.code}</strong> — <Num value={r.number} />: {r.reason}
+      <Loading state={detail}>
+        {() => (
+          <table className="diff">
+            <thead><tr><th>{t('item')}</th><th>{t('before')}</th><th>{t('after')}</th></tr></thead>
+            <tbody>
+              {detail.data.diff.addedItems.map((i: any) => <tr key={`a${i.code}`} className="added"><td>{i.code}</td><td>—</td><td>{i.titleFa} ({i.weightHundredths / 100})</td></tr>)}
+              {detail.data.diff.removedItems.map((i: any) => <tr key={`r${i.code}`} className="removed"><td>{i.code}</td><td>{i.titleFa}</td><td>—</td></tr>)}
+              {detail.data.diff.changedItems.map((c: any, k: number) => <tr key={`c${k}`}><td>{c.code} · {c.field}</td><td>{String(c.before)}</td><td>{String(c.after)}</td></tr>)}
+              {detail.data.diff.addedLinks.map((l: any) => <tr key={`al${l.from}${l.to}`} className="added"><td>{l.from} → {l.to}</td><td>—</td><td>+</td></tr>)}
+              {detail.data.diff.removedLinks.map((l: any) => <tr key={`rl${l.from}${l.to}`} className="removed"><td>{l.from} → {l.to}</td><td>+</td><td>—</td></tr>)}
+            </tbody>
+          </table>
+        )}
+      </Loading>
+      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+      <button onClick={() => decide('approve')}>{t('accept')}</button>
+      <button className="danger" onClick={() => decide('reject')}>{t('reject')}</button>
+      <FieldError error={error} field="reason" />
+      <FormError error={error} fields={['reason']} />
+    </article>
+  );
+}
+
+function Pack() {
+  const { t, lang } = useApp();
+  const [month, setMonth] = useState(() => digits(formatJalali(toJalali(new Date())).slice(0, 7).replace('/', '-'), lang));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const open = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const url = await blobUrl(`/api/committee/pack?month=${encodeURIComponent(month)}&format=html&lang=${lang}`);
+      window.open(url, '_blank');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section title={t('pack')}>
+      <label>{t('month')}<input name="month" value={month} onChange={(e) => setMonth(e.target.value)} /></label>
+      <button onClick={open} disabled={busy}>{t('open')}</button>
+      {busy && <progress />}
+      <FormError error={error} />
+    </Section>
+  );
+}
+
+export function CommitteeWorkspace() {
+  const { t, lang } = useApp();
+  const queue = useLoad(() => api('GET', '/api/committee/queue'));
+  return (
+    <div className="workspace" data-workspace="committee">
+      <Section title={t('declarationsQueue')}>
+        <Loading state={queue}>
+          {() => queue.data.declarations.length === 0 ? <p>{t('nothing')}</p> : (
+            <table className="queue">
+              <tbody>
+                {queue.data.declarations.map((d: any) => (
+                  <tr key={d.id} data-declaration={d.itemCode}>
+                    <td><DateText value={d.declaredAt} /></td>
+                    <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
+                    <td><Percent value={d.percent} /> — {d.note}</td>
+                    <td>{(d.evidence ?? []).map((f: any) => <EvidencePreview key={f.id} file={f} />)}</td>
+                    <td><DeclarationDecision d={d} onDone={queue.reload} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Loading>
+      </Section>
+      <Section title={t('escalations')}>
+        <Loading state={queue}>
+          {() => (
+            <>
+              {[4, 3, 2, 1].map((level) => (
+                <div key={level}>
+                  <h3>{t('level')} <Num value={level} /></h3>
+                  {queue.data.cases[level].map((c: any) => (
+                    <div key={c.id} className="case">
+                      {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} ({c.reason})
+                      <CaseDecision c={c} onDone={queue.reload} />
+                    </div>
+                  ))}
+                </div>
+              ))}
+            </>
+          )}
+        </Loading>
+      </Section>
+      <Section title={t('revisions')}>
+        <Loading state={queue}>{() => <>{queue.data.revisions.map((r: any) => <RevisionReview key={r.id} r={r} onDone={queue.reload} />)}</>}</Loading>
+      </Section>
+      <Pack />
+    </div>
+  );
+}

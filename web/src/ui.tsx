@@ -1,0 +1,85 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+import { useApp } from './app-context';
+import { digits, formatDate, formatMoney, formatPercent } from './format';
+
+export function Money({ rials }: { rials: string | null | undefined }) {
+  const { lang, toman } = useApp();
+  return <span className="money">{formatMoney(rials, lang, toman)}</span>;
+}
+
+export function DateText({ value, time = false }: { value: string | Date | null | undefined; time?: boolean }) {
+  const { lang } = useApp();
+  return <time dateTime={value ? new Date(value).toISOString() : undefined}>{formatDate(value, lang, time)}</time>;
+}
+
+export function Num({ value }: { value: number | string }) {
+  const { lang } = useApp();
+  return <>{digits(value, lang)}</>;
+}
+
+export function Percent({ value }: { value: number | null | undefined }) {
+  const { lang } = useApp();
+  return <>{formatPercent(value, lang)}</>;
+}
+
+export function Bar({ value, kind }: { value: number; kind: 'verified' | 'declared' | 'planned' }) {
+  return (
+    <span className={`bar bar-${kind}`} role="progressbar" aria-valuenow={value} aria-valuemin={0} aria-valuemax={100}>
+      <span style={{ inlineSize: `${Math.max(0, Math.min(100, value))}%` }} />
+    </span>
+  );
+}
+
+export function StateBadge({ state }: { state: string }) {
+  const { t } = useApp();
+  return <span className={`badge state-${state}`}>{t(state as any)}</span>;
+}
+
+/** The reason the server gave for one field, next to that field. */
+export function FieldError({ error, field }: { error: unknown; field: string }) {
+  if (!(error instanceof ApiError)) return null;
+  const reason = error.field(field);
+  return reason ? <div className="field-error" role="alert" data-field={field}>{reason}</div> : null;
+}
+
+/** A message for errors that belong to no single field. */
+export function FormError({ error, fields = [] }: { error: unknown; fields?: string[] }) {
+  if (!error) return null;
+  if (error instanceof ApiError && error.errors.length > 0 && error.errors.every((e) => fields.some((f) => e.field.startsWith(f)))) return null;
+  return <div className="form-error" role="alert">{error instanceof Error ? error.message : String(error)}</div>;
+}
+
+/** Loads data, re-loads on demand, shows progress and failure. */
+export function useLoad<T = any>(load: () => Promise<T>, deps: unknown[] = []) {
+  const [data, setData] = useState<any>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const reload = useCallback(() => {
+    setLoading(true);
+    load()
+      .then((d) => {
+        setData(d);
+        setError(null);
+      }, setError)
+      .finally(() => setLoading(false));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  useEffect(reload, [reload]);
+  return { data, error, loading, reload };
+}
+
+export function Loading({ state, children }: { state: { loading: boolean; error: unknown; data: unknown }; children: () => ReactNode }) {
+  if (state.error) return <FormError error={state.error} />;
+  if (state.data === null) return <div className="loading" aria-busy="true">…</div>;
+  return <>{children()}</>;
+}
+
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  return (
+    <section className="card" id={id}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
