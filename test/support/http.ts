@@ -45,6 +45,11 @@ export class Http {
     return answer.body.accessToken;
   }
 
+  /** An anonymous GET (the public portal). */
+  get<T = any>(path: string): Promise<Answer<T>> {
+    return this.request<T>('GET', path);
+  }
+
   /** Requests as `username` (signed in on first use). */
   as(username: string) {
     const send = async <T = any>(method: string, path: string, json?: unknown, extra: { body?: BodyInit; headers?: Record<string, string> } = {}) =>
