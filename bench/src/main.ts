@@ -71,6 +71,14 @@ async function main(): Promise<void> {
   const databaseUrl = postgres.url('pelekan_bench');
   await runMigrations(databaseUrl);
   const pool = new Pool({ connectionString: databaseUrl, max: 40 });
+  // Ctrl-C stops the servers too, so no PostgreSQL or Temporal is left running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: stopping`);
+      api?.kill('SIGKILL');
+      void Promise.allSettled([temporal.stop(), postgres.stop()]).then(() => process.exit(130));
+    });
+  }
   let api: ChildProcess | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -168,7 +176,8 @@ async function main(): Promise<void> {
           await pool.query('SELECT * FROM projects WHERE id = $1', [id]);
           await pool.query('SELECT * FROM action_items WHERE project_id = $1 AND removed_at IS NULL', [id]);
           await pool.query(
-            'SELECT l.* FROM action_links l JOIN action_items f ON f.id = l.from_item_id WHERE f.project_id = $1', [id]);
+            `SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.from_item_id WHERE i.project_id = $1
+             UNION SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.to_item_id WHERE i.project_id = $1`, [id]);
         },
       },
       {

@@ -93,12 +93,14 @@ export class ActionPlansService {
       `SELECT l.from_item_id AS "fromItemId", l.to_item_id AS "toItemId", f.code AS "from", t.code AS "to",
               f.project_id AS "fromProjectId", t.project_id AS "toProjectId",
               fp.code AS "fromProjectCode", tp.code AS "toProjectCode"
-         FROM action_links l
+         FROM (SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.from_item_id WHERE i.project_id = $1
+               UNION
+               SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.to_item_id WHERE i.project_id = $1) l
          JOIN action_items f ON f.id = l.from_item_id
          JOIN action_items t ON t.id = l.to_item_id
          JOIN projects fp ON fp.id = f.project_id
          JOIN projects tp ON tp.id = t.project_id
-        WHERE (f.project_id = $1 OR t.project_id = $1) AND f.removed_at IS NULL AND t.removed_at IS NULL
+        WHERE f.removed_at IS NULL AND t.removed_at IS NULL
         ORDER BY f.code, t.code`,
       [projectId],
     );

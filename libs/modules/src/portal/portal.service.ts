@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ActionPlansService } from '../action-plans/action-plans.service';
 import { NotFound } from '../common/errors';
 import { AppConfig } from '../config';
 import type { Table } from './open-data';
@@ -22,6 +23,7 @@ export class PortalService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly plans: ActionPlansService,
   ) {}
 
   async portfolios() {
@@ -53,7 +55,7 @@ export class PortalService {
     return { ...portfolio, monitoringHistory: history, projects };
   }
 
-  private async projects(portfolioId: string | null) {
+  private async projects(portfolioId: string | null, projectId: string | null = null) {
     const rows = await this.db.query(
       `SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pr.portfolio_id AS "portfolioId",
               pr.confidential, pr.synthetic, pr.reported AS "selfDeclared", pr.repeats,
@@ -67,8 +69,8 @@ export class PortalService {
                           FROM project_agencies pa JOIN organizations o ON o.id = pa.organization_id WHERE pa.project_id = pr.id), '[]')
                 AS agencies,
               pr.created_at AS "createdAt"
-         FROM projects pr WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1)`,
-      [portfolioId],
+         FROM projects pr WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1) AND ($2::uuid IS NULL OR pr.id = $2)`,
+      [portfolioId, projectId],
     );
     const staleAfter = await this.staleAfterMs();
     const byCode = new Intl.Collator('en', { numeric: true });
@@ -91,7 +93,7 @@ export class PortalService {
   async project(id: string) {
     const [project] = await this.db.query(`SELECT id, portfolio_id, confidential FROM projects WHERE id = $1`, [id]);
     if (!project) throw new NotFound('project', id);
-    const summary = (await this.projects(project.portfolio_id)).find((p: any) => p.id === id);
+    const [summary] = await this.projects(project.portfolio_id, id);
     if (project.confidential) return { ...summary, items: [], links: [], tranches: [] };
     const [items, links, tranches] = await Promise.all([
       this.db.query(
@@ -105,14 +107,7 @@ export class PortalService {
           WHERE i.project_id = $1 AND i.removed_at IS NULL ORDER BY i.code`,
         [id],
       ),
-      this.db.query(
-        `SELECT f.code AS "from", t.code AS "to", fp.code AS "fromProjectCode", tp.code AS "toProjectCode",
-                f.project_id AS "fromProjectId", t.project_id AS "toProjectId", f.id AS "fromItemId", t.id AS "toItemId"
-           FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
-           JOIN projects fp ON fp.id = f.project_id JOIN projects tp ON tp.id = t.project_id
-          WHERE (f.project_id = $1 OR t.project_id = $1) AND f.removed_at IS NULL AND t.removed_at IS NULL`,
-        [id],
-      ),
+      this.plans.linksTouching(id),
       this.db.query(
         `SELECT t.number, t.amount_rials::text AS "amountRials", t.state, t.created_at AS "createdAt", t.released_at AS "releasedAt",
                 t.state_changed_at AS "stateChangedAt"
