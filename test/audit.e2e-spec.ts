@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client as PgClient } from 'pg';
-import { declare, demoProject, pdfBytes } from './support/demo';
+import { demoProject, pdfBytes } from './support/demo';
 import { Harness, startHarness } from './support/harness';
 import { eventually } from './support/http';
 
@@ -74,8 +74,7 @@ describe('audit log', () => {
   });
 
   it('names the worker for what activities write', async () => {
-    const { item, tranche } = await demoProject(h.http);
-    await declare(h.http, 'agency.demo', item('1'), 100);
+    const { tranche } = await demoProject(h.http);
     const id = tranche(1);
     await eventually(async () => (await h.http.as('pbo.officer2').get(`/api/tranches/${id}`)).body, (t) => t.state === 'awaiting_approval');
     expect((await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' })).status).toBe(201);

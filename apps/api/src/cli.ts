@@ -2,10 +2,12 @@
  * Operator commands for a deployment (the docker `migrate` job runs these):
  *   node dist/apps/api/src/cli.js migrate     apply pending database migrations
  *   node dist/apps/api/src/cli.js seed-demo   load the report's portfolios and the synthetic demo
+ *   node dist/apps/api/src/cli.js verify-audit  walk the audit log's hash chain; exit 2 naming the first tampered row
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { DemoDataService, loadConfig, PelekanModule, runMigrations } from '@pelekan/modules';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, DemoDataService, loadConfig, PelekanModule, runMigrations, verifyAuditChain } from '@pelekan/modules';
 
 async function main(command: string | undefined): Promise<void> {
   switch (command) {
@@ -21,8 +23,24 @@ async function main(command: string | undefined): Promise<void> {
       console.log(`demo data loaded; users ${summary.users.map((u) => u.username).join(', ')} (password "${summary.password}")`);
       return;
     }
+    case 'verify-audit': {
+      const db = new DataSource({ ...dataSourceOptions(loadConfig().DATABASE_URL), extra: { max: 1 } });
+      await db.initialize();
+      try {
+        const result = await verifyAuditChain(db);
+        if (result.ok) {
+          console.log(`audit log ok: ${result.checked} rows chained; head ${result.head.id} ${result.head.hash}`);
+        } else {
+          console.error(`audit log TAMPERED at row ${result.firstBadId}: ${result.problem} (${result.checked} rows checked)`);
+          process.exitCode = 2;
+        }
+      } finally {
+        await db.destroy();
+      }
+      return;
+    }
     default:
-      throw new Error(`unknown command "${command ?? ''}"; use migrate or seed-demo`);
+      throw new Error(`unknown command "${command ?? ''}"; use migrate, seed-demo or verify-audit`);
   }
 }
 

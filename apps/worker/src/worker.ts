@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { EscalationActivitiesImpl, EscalationSchedule, TrancheActivitiesImpl } from '@pelekan/modules';
+import { EscalationActivitiesImpl, EscalationSchedule, runAsActor, TrancheActivitiesImpl } from '@pelekan/modules';
 import type { EscalationActivities } from '@pelekan/workflows/escalation.contract';
 import type { TrancheActivities } from '@pelekan/workflows/tranche.contract';
 
@@ -19,7 +19,11 @@ export interface PelekanWorkerOptions {
 /** Binds an injectable's methods so Temporal can call them as plain functions. */
 export function activitiesOf<T extends object>(instance: T, names: ReadonlyArray<keyof T>): Record<string, Function> {
   return Object.fromEntries(
-    names.map((name) => [name as string, (instance[name] as unknown as Function).bind(instance)]),
+    names.map((name) => {
+      const activity = (instance[name] as unknown as Function).bind(instance);
+      // The audit log names the worker as the actor of what activities write.
+      return [name as string, (...args: unknown[]) => runAsActor({ actorId: 'system:worker', context: `activity ${String(name)}` }, () => activity(...args))];
+    }),
   );
 }
 

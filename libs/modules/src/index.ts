@@ -3,6 +3,8 @@ export * from './config';
 export * from './common/actor';
 export * from './common/errors';
 export * from './common/domain-events';
+export * from './common/idempotency';
+export * from './audit';
 export * from './database';
 export * from './temporal';
 export * from './identity';

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, FieldProblem, InvalidInput } from '@pelekan/modules';
+import { DomainError, FieldProblem, InvalidInput, isTemporalUnreachable } from '@pelekan/modules';
 
 /** The one shape of every error answer. No stack traces, no SQL, no secrets. */
 export interface Problem {
@@ -92,6 +92,11 @@ export function toProblem(exception: unknown): Problem {
     }
     return problem(status, HTTP_CODES[status] ?? `http_${status}`, message);
   }
+  if (isTemporalUnreachable(exception)) {
+    return problem(503, 'dependency_unavailable', 'the workflow service is unreachable; try again shortly', {
+      details: { dependency: 'temporal' },
+    });
+  }
   if (isDatabaseUnavailable(exception)) {
     return problem(503, 'dependency_unavailable', 'the database is unreachable; try again shortly', {
       details: { dependency: 'database' },
@@ -136,6 +141,7 @@ export class ProblemFilter implements ExceptionFilter {
         (exception as Error)?.stack,
       );
     }
+    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) reply.header('retry-after', '5');
     reply.status(problem.statusCode).send(problem);
   }
 }

@@ -67,6 +67,12 @@ export class AppConfig {
   })
   STALE_AFTER: string = '90 days';
 
+  /** Sign-in attempts allowed per minute for one address and username (ten times this per address). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT: number = 10;
+
   /** Serve the built web app from this folder when set. */
   @IsOptional()
   @IsString()

@@ -93,7 +93,7 @@ export class EvidenceService {
 }
 
 /** Keeps the name printable and harmless in a Content-Disposition header. */
-export function sanitizeFilename(name: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+export function sanitizeFilename(name: string | undefined): string {
+  const base = ((name ?? '').split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   return (base || 'evidence').slice(0, 200);
 }
