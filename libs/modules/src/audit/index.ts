@@ -1,0 +1,4 @@
+export * from './audit-context';
+export * from './audit-session';
+export * from './audit.service';
+export * from './audit.module';
