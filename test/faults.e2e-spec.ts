@@ -9,12 +9,14 @@
  *    in the middle of activity: meanwhile the API answers 503 with a clear message, then recovers by
  *    itself, and nothing is lost.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { consoleLog, EmbeddedDatabase, startEmbeddedPostgres, startTemporalDevServer, TemporalDevServer } from '@pelekan/local-stack';
+import { Client as PgClient } from 'pg';
+import { consoleLog, EmbeddedDatabase, startTemporalDevServer, TemporalDevServer } from '@pelekan/local-stack';
 import { runMigrations } from '@pelekan/modules';
 import { demoProject } from './support/demo';
 import { createUser, orgId, projectWithChain } from './support/fixtures';
@@ -117,7 +119,8 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
       const key = `approve-${id}`;
       for (let attempt = 0; ; attempt++) {
         const answer = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' }, { headers: { 'idempotency-key': key } });
-        expect(answer.status).toBeLessThan(500 + (answer.status === 503 ? 1 : 0));
+        // 503 while the worker is down is an answer to retry; anything else 5xx is a defect.
+        expect(answer.status === 503 || answer.status < 500).toBe(true);
         if (answer.status === 201) break;
         const now = (await h.http.as('pbo.officer2').get(`/api/tranches/${id}`)).body;
         if (now.state === 'approved' || now.state === 'released') break;
@@ -130,6 +133,9 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
     const ids = await Promise.all(projects.map(cycle));
     chaos = false;
     await monkey;
+    // The last one may carry a failpoint: replace it with a plain worker.
+    await worker!.stop();
+    worker = await spawnWorker(h.env);
 
     // A last, healthy worker finishes what the killed ones left.
     await eventually(
@@ -160,7 +166,37 @@ describe('faults: PostgreSQL and Temporal restarted in the middle of activity', 
   let worker: WorkerProcess | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pelekan-restart-'));
   const log = process.env.PELEKAN_TEST_VERBOSE ? consoleLog : () => undefined;
-  const startPostgres = (port?: number) => startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port, log });
+  const startPostgres = async (port?: number): Promise<EmbeddedDatabase> => {
+    const child = spawn(process.execPath, [join(__dirname, 'support', 'postgres-process.js'), join(dir, 'postgres'), String(port ?? 0)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+      child.once('exit', (code) => reject(new Error(`PostgreSQL did not start (exit ${code})`)));
+    });
+    const started: number = JSON.parse(line).port;
+    const url = (db: string) => `postgres://postgres:pelekan-local@127.0.0.1:${started}/${db}`;
+    return {
+      port: started,
+      url,
+      createDatabase: async (name) => {
+        const admin = new PgClient({ connectionString: url('postgres') });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+      },
+      dropDatabase: async () => undefined,
+      stop: async () => {
+        child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  };
   const startTemporal = (port?: number) =>
     startTemporalDevServer({ cliPath: testStack().temporalCliPath, dbFile: join(dir, 'temporal.sqlite'), port, log });
 
@@ -206,6 +242,7 @@ describe('faults: PostgreSQL and Temporal restarted in the middle of activity', 
       const decision = await h.http.as('pbo.officer2').post(`/api/tranches/${first}/decision`, { action: 'approve' });
       const decisionMs = Date.now() - t0;
       expect(decision.status).toBe(503);
+      expect(decisionMs).toBeLessThan(10_000);
       expect(decision.body).toMatchObject({ code: 'dependency_unavailable', details: { dependency: 'temporal' } });
       expect(decision.body.message).toMatch(/workflow service is unreachable; try again/);
       expect(decision.headers.get('retry-after')).toBe('5');

@@ -4,7 +4,7 @@
  * route admits and as others. Properties: no answer is ever a 5xx, and a request that breaks the
  * schema is never accepted (2xx).
  *
- * FUZZ_RUNS requests in all (default 2500, about a minute); `npm run fuzz` runs 25000. FUZZ_SEED
+ * FUZZ_RUNS requests in all (default 4000, about a minute); `npm run fuzz` runs 25000. FUZZ_SEED
  * replays a run (the seed is printed).
  */
 import fc from 'fast-check';
@@ -14,7 +14,7 @@ import { demoProject, pdfBytes } from './support/demo';
 import { Harness, startHarness } from './support/harness';
 import { GeneratedRequest, Operation, operationsOf, SchemaArbitraries } from './support/openapi-fuzz';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 4000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const USERS: Record<Role, string> = { admin: 'admin', pbo: 'pbo.officer1', agency: 'agency.demo', committee: 'committee.mict' };
 const ROLES = Object.keys(USERS) as Role[];

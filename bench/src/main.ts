@@ -15,7 +15,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient, Pool } from 'pg';
-import { EscalationSweep, PelekanModule, runMigrations, TrancheWorkflows } from '@pelekan/modules';
+import {
+  ActionPlansService,
+  EscalationSweep,
+  PelekanModule,
+  ProjectsService,
+  runMigrations,
+  TranchesService,
+  TrancheWorkflows,
+} from '@pelekan/modules';
+import { DataSource } from 'typeorm';
+import type { INestApplicationContext } from '@nestjs/common';
+import { PortalService } from '../../libs/modules/src/portal/portal.service';
 import {
   consoleLog,
   dataDir,
@@ -163,48 +174,58 @@ async function main(): Promise<void> {
     const headers = { authorization: `Bearer ${login.accessToken}` };
     const projectIds: string[] = (await pool.query(`SELECT id FROM projects ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
     const get = (path: (i: number) => string) => async (i: number) => (await fetch(`${base}${path(i)}`, { headers })).ok;
-    const publicPortfolio = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok
+    const publicIsPortal = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok;
+    const publicPortfolio = publicIsPortal
       ? (i: number) => `/api/public/portfolios/${data.portfolio25Id}?i=${i}`
       : (i: number) => `/api/portfolios/${data.portfolio25Id}?i=${i}`;
-    const reads: Array<{ name: string; http: (i: number) => Promise<boolean>; sql: (i: number) => Promise<unknown> }> = [
+    // "Same SQL": the statements each endpoint's services really issue, recorded once in this process
+    // (TypeORM's logger sees every query) and replayed on pg with the id of each call substituted.
+    const projects = app.get(ProjectsService);
+    const plans = app.get(ActionPlansService);
+    const tranches = app.get(TranchesService);
+    const sample = projectIds[0];
+    const reads: Array<{ name: string; http: (i: number) => Promise<boolean>; service: (i: number) => Promise<unknown> }> = [
       {
         name: 'Project page (project + action plan)',
         http: async (i) => (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}`)(i)) &&
           (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}/action-plan`)(i)),
-        sql: async (i) => {
+        service: async (i) => {
           const id = projectIds[i % projectIds.length];
-          await pool.query('SELECT * FROM projects WHERE id = $1', [id]);
-          await pool.query('SELECT * FROM action_items WHERE project_id = $1 AND removed_at IS NULL', [id]);
-          await pool.query(
-            `SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.from_item_id WHERE i.project_id = $1
-             UNION SELECT l.* FROM action_links l JOIN action_items i ON i.id = l.to_item_id WHERE i.project_id = $1`, [id]);
+          await projects.getProject(id);
+          await plans.getPlan(id);
         },
       },
       {
         name: 'PBO pipeline (tranches awaiting approval, with gates)',
         http: get(() => '/api/tranches?state=awaiting_approval'),
-        sql: async () => {
-          const { rows } = await pool.query(`SELECT id FROM tranches WHERE state = 'awaiting_approval' ORDER BY created_at DESC LIMIT 1000`);
-          await pool.query(
-            `SELECT ti.tranche_id, i.code, i.verified_percent FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id
-              WHERE ti.tranche_id = ANY($1::uuid[]) AND ti.role = 'gate'`, [rows.map((r) => r.id)]);
-        },
+        service: () => tranches.list({ state: 'awaiting_approval' }),
       },
       {
         name: 'Portfolio of 25 projects (portal page)',
         http: get(publicPortfolio),
-        sql: () => pool.query('SELECT * FROM projects WHERE portfolio_id = $1', [data.portfolio25Id]),
+        service: () => (publicIsPortal ? app.get(PortalService).portfolio(data.portfolio25Id) : projects.getPortfolio(data.portfolio25Id)),
       },
     ];
-    const readResults: Record<string, { http: LoadResult; sql: LoadResult }> = {};
+    const readResults: Record<string, { http: LoadResult; service: LoadResult; sql: LoadResult; statements: number }> = {};
     for (const read of reads) {
+      const statements = await recordSql(app, () => read.service(0));
+      const sql = async (i: number) => {
+        const id = projectIds[i % projectIds.length];
+        for (const s of statements) {
+          await pool.query(s.sql, s.params.map((v) => (v === sample ? id : v)));
+        }
+        return true;
+      };
       const http = await closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-      const sql = await closedLoop(async (i) => (await read.sql(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-      readResults[read.name] = { http, sql };
+      const service = await closedLoop(async (i) => (await read.service(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+      const raw = await closedLoop(sql, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+      readResults[read.name] = { http, service, sql: raw, statements: statements.length };
       rows.push({
-        figure: `API: ${read.name}`,
+        figure: `API: ${read.name}, 32 concurrent`,
         value: `${fmt(http.perSecond)} req/s, p50 ${fmt(http.p50ms, 1)} ms, p99 ${fmt(http.p99ms, 1)} ms${http.errors ? `, ${http.errors} errors` : ''}`,
-        beside: `same SQL on pg: ${fmt(sql.perSecond)}/s (framework keeps ${fmt((100 * http.perSecond) / sql.perSecond, 0)}%)`,
+        beside:
+          `same ${statements.length} SQL statements on pg: ${fmt(raw.perSecond)}/s, p50 ${fmt(raw.p50ms, 1)} ms (HTTP keeps ${fmt((100 * http.perSecond) / raw.perSecond, 0)}%); ` +
+          `services in-process: ${fmt(service.perSecond)}/s`,
       });
     }
     results.reads = readResults;
@@ -277,6 +298,23 @@ async function main(): Promise<void> {
     await temporal.stop();
     await postgres.stop();
   }
+}
+
+/** Every statement TypeORM sends while `work` runs (transaction control left out). */
+async function recordSql(app: INestApplicationContext, work: () => Promise<unknown>): Promise<Array<{ sql: string; params: unknown[] }>> {
+  const ds = app.get(DataSource) as unknown as { logger: { logQuery: (q: string, p?: unknown[]) => void } };
+  const recorded: Array<{ sql: string; params: unknown[] }> = [];
+  const original = ds.logger.logQuery;
+  ds.logger.logQuery = function (this: unknown, q: string, p?: unknown[]) {
+    if (!/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(q.trim())) recorded.push({ sql: q, params: p ?? [] });
+    return original.call(this, q, p);
+  };
+  try {
+    await work();
+  } finally {
+    ds.logger.logQuery = original;
+  }
+  return recorded;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { AppConfig } from '../config';
 
 /**
@@ -12,7 +12,11 @@ export class TemporalClient implements OnApplicationShutdown {
   readonly client: Client;
 
   constructor(@Inject(AppConfig) readonly config: AppConfig) {
-    this.connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+    // Few retries: while Temporal is down a request gets its 503 in about a second, not after ~20 s.
+    this.connection = Connection.lazy({
+      address: config.TEMPORAL_ADDRESS,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
+    });
     this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });
   }
 
