@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     });
   }
   let api: ChildProcess | undefined;
+  let appContext: INestApplicationContext | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
 
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'error',
     };
     const app = await NestFactory.createApplicationContext(PelekanModule.forRoot(env), { logger: ['error'] });
+    appContext = app;
 
     // 1. The escalation sweep over every item, beside a bare scan of the same rows.
     say('escalation sweep');
@@ -289,10 +291,11 @@ async function main(): Promise<void> {
     const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify({ ...results, table: rows }, null, 2));
     say(`results written to ${file}`);
-    await app.close();
   } finally {
+    // The worker first: its activities use the app's database connection.
     worker?.shutdown();
     await running?.catch(() => undefined);
+    await appContext?.close();
     api?.kill('SIGTERM');
     await pool.end();
     await temporal.stop();
