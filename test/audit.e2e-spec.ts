@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client as PgClient } from 'pg';
+import { AuditService } from '@pelekan/modules';
 import { demoProject, pdfBytes } from './support/demo';
 import { Harness, startHarness } from './support/harness';
 import { eventually } from './support/http';
@@ -14,7 +15,7 @@ import { eventually } from './support/http';
 const CLI = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli.js');
 
 /** Tables that hold no domain state and so carry no audit trigger. */
-const NOT_AUDITED = ['audit_log', 'audit_pending', 'audit_head', 'idempotency_keys', 'migrations'];
+const NOT_AUDITED = ['audit_log', 'audit_pending', 'audit_head', 'audit_seals', 'idempotency_keys', 'rate_limit_counters', 'migrations'];
 
 describe('audit log', () => {
   let h: Harness;
@@ -23,7 +24,7 @@ describe('audit log', () => {
 
   beforeAll(async () => {
     h = await startHarness({ demoData: true });
-    superuser = new PgClient({ connectionString: h.env.DATABASE_URL });
+    superuser = new PgClient({ connectionString: h.ownerUrl });
     await superuser.connect();
   });
   afterAll(async () => {
@@ -90,6 +91,34 @@ describe('audit log', () => {
       await expect(superuser.query(sql, params)).rejects.toThrow(/append-only/);
     }
     await expect(superuser.query('UPDATE audit_head SET last_id = 0')).rejects.toThrow(/only moves forward/);
+  });
+
+  it('gives the application role no way around the trail: it cannot forge, drop, rewrite or switch off audit rows', async () => {
+    // h.db is the application's own pool, connected as the restricted role.
+    const refused: Record<string, string> = {
+      'INSERT INTO audit_pending (actor, table_name, op, row_key) VALUES (\'x\', \'x\', \'INSERT\', \'{}\')': 'permission denied',
+      'DELETE FROM audit_pending': 'permission denied',
+      'UPDATE audit_log SET actor = \'intruder\' WHERE id = 1': 'permission denied',
+      'INSERT INTO audit_log SELECT * FROM audit_log LIMIT 1': 'permission denied',
+      'UPDATE audit_head SET last_hash = last_hash': 'permission denied',
+      'DELETE FROM audit_seals': 'permission denied',
+      'DELETE FROM ledger_entries': 'permission denied',
+      'UPDATE tranche_events SET reason = \'x\'': 'permission denied',
+      'ALTER TABLE projects DISABLE TRIGGER audit_capture': 'must be owner',
+      "SET session_replication_role = 'replica'": 'permission denied',
+      "SELECT audit_table('projects')": 'permission denied',
+      'CREATE TABLE intruder (id int)': 'permission denied',
+    };
+    const answers: Record<string, string> = {};
+    for (const sql of Object.keys(refused)) {
+      answers[sql] = await h.db.query(sql).then(
+        () => 'allowed',
+        (e: Error) => (e.message.includes(refused[sql]) ? refused[sql] : e.message),
+      );
+    }
+    expect(answers).toEqual(refused);
+    const [{ current_user: role }] = await h.db.query('SELECT current_user');
+    expect(role).toBe('pelekan_app');
   });
 
   it('verifies the chain (admins only)', async () => {
@@ -160,5 +189,41 @@ describe('audit log', () => {
       env: { ...process.env, ...h.env, LOG_LEVEL: 'error' },
     });
     expect(stdout).toMatch(/audit log ok: \d+ rows chained/);
+  });
+
+  it('catches a chain rewritten and recomputed from inside PostgreSQL, by the seals keyed outside it', async () => {
+    // A seal over the head as it stands (the application seals every AUDIT_SEAL_INTERVAL).
+    const sealed = await h.app.get(AuditService).seal();
+    expect(sealed).not.toBeNull();
+    const [{ victimId }] = await h.db.query(
+      `SELECT id::text AS "victimId" FROM audit_log WHERE table_name = 'tranches' ORDER BY id LIMIT 1 OFFSET 1`,
+    );
+    // A superuser edits a row and recomputes every hash after it, head included: the chain as such holds.
+    await superuser.query('BEGIN');
+    await superuser.query('SELECT * FROM audit_head FOR UPDATE');
+    await superuser.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await superuser.query(
+      `DO $$ DECLARE r audit_log; prev text; BEGIN
+         SELECT hash INTO prev FROM audit_log WHERE id = ${victimId} - 1;
+         FOR r IN SELECT * FROM audit_log WHERE id >= ${victimId} ORDER BY id LOOP
+           IF r.id = ${victimId} THEN r.actor := 'someone-else'; END IF;
+           r.prev_hash := prev;
+           r.hash := audit_row_hash(r);
+           UPDATE audit_log SET actor = r.actor, prev_hash = r.prev_hash, hash = r.hash WHERE id = r.id;
+           prev := r.hash;
+         END LOOP;
+         UPDATE audit_head SET last_hash = prev;
+       END $$`,
+    );
+    await superuser.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    await superuser.query('COMMIT');
+    const [inside] = await h.db.query('SELECT ok FROM audit_verify()');
+    expect(inside.ok).toBe(true);
+
+    const verified = await h.http.as('admin').get('/api/audit/verify');
+    expect(verified.body).toMatchObject({ ok: false, problem: expect.stringContaining('AUDIT_KEY') });
+    expect(BigInt(verified.body.firstBadId)).toBeLessThanOrEqual(BigInt(victimId));
+    const run = promisify(execFile)(process.execPath, [CLI, 'verify-audit'], { env: { ...process.env, ...h.env, LOG_LEVEL: 'error' } });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('TAMPERED') });
   });
 });

@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client as PgClient } from 'pg';
 import { consoleLog, EmbeddedDatabase, startTemporalDevServer, TemporalDevServer } from '@pelekan/local-stack';
-import { runMigrations } from '@pelekan/modules';
 import { demoProject } from './support/demo';
 import { createUser, orgId, projectWithChain } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
@@ -211,12 +210,11 @@ describe('faults: PostgreSQL and Temporal restarted in the middle of activity', 
   it('answers 503 while a dependency is down, then recovers by itself and loses nothing', async () => {
     [postgres, temporal] = await Promise.all([startPostgres(), startTemporal()]);
     await postgres.createDatabase('pelekan');
-    const url = postgres.url('pelekan');
-    await runMigrations(url);
     h = await startHarness({
       demoData: true,
       worker: false,
-      env: { DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, GATE_RECHECK_INTERVAL: '2 seconds' },
+      ownerUrl: postgres.url('pelekan'),
+      env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, GATE_RECHECK_INTERVAL: '2 seconds' },
     });
     worker = await spawnWorker(h.env);
     const keepWorkerAlive = setInterval(() => {

@@ -151,7 +151,7 @@ describe('hardening', () => {
         await h.http.request('DELETE', '/api/portfolios', { token }),
         await h.http.as('agency.demo').post('/api/portfolios', { code: 'X' }),
       ];
-      expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 400, 400, 404, 400, 400, 201, 400, 404, 403]);
+      expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 400, 404, 400, 400, 201, 400, 404, 403]);
       expect(answers[1].body.message).toContain('expired');
       for (const answer of answers.filter((a) => a.status >= 400)) expectCleanProblem(answer.body, secret);
     });

@@ -126,6 +126,11 @@ export async function generateNationalData(pool: Pool, scale: Scale): Promise<Ge
          FROM tranches t JOIN projects p ON p.id = t.project_id JOIN action_items i ON i.project_id = t.project_id
         WHERE p.code LIKE 'B-%' AND i.code::int BETWEEN t.number * 5 AND t.number * 5 + 5`,
     );
+    // Every generated project's items belong to its lead, so each tranche pays one agency in full.
+    await client.query(
+      `INSERT INTO tranche_allocations (tranche_id, organization_id, amount_rials)
+       SELECT t.id, p.lead_agency_id, t.amount_rials FROM tranches t JOIN projects p ON p.id = t.project_id WHERE p.code LIKE 'B-%'`,
+    );
     await client.query('COMMIT');
     await client.query(`SET session_replication_role = origin`);
     await client.query('ANALYZE');

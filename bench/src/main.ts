@@ -20,7 +20,7 @@ import {
   EscalationSweep,
   PelekanModule,
   ProjectsService,
-  runMigrations,
+  prepareDatabase,
   TranchesService,
   TrancheWorkflows,
 } from '@pelekan/modules';
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   await admin.query('CREATE DATABASE pelekan_bench');
   await admin.end();
   const databaseUrl = postgres.url('pelekan_bench');
-  await runMigrations(databaseUrl);
+  // The owner migrates and generates; the API and the worker connect as the application role, as deployed.
+  const appDatabaseUrl = await prepareDatabase(databaseUrl, { login: 'pelekan_app', password: 'pelekan-app-bench' });
   const pool = new Pool({ connectionString: databaseUrl, max: 40 });
   // Ctrl-C stops the servers too, so no PostgreSQL or Temporal is left running.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -107,11 +108,14 @@ async function main(): Promise<void> {
     });
 
     const env = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: appDatabaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       TEMPORAL_TASK_QUEUE: 'bench',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      AUDIT_KEY: randomBytes(32).toString('hex'),
+      // The load generator is one address sending thousands of reads a minute.
+      PUBLIC_RATE_LIMIT: '100000000',
       ESCALATION_PERIOD: '30 days',
       LOG_LEVEL: 'error',
     };

@@ -19,6 +19,11 @@ export async function createUser(http: Http, username: string, role: string, org
     displayName: username,
   });
   if (answer.status !== 201) throw new Error(`create user ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  // A privileged role waits for a second administrator.
+  for (const request of answer.body.pendingRequests ?? []) {
+    const confirmed = await http.as('admin2').post(`/api/account-requests/${request.id}/decision`, { action: 'confirm' });
+    if (confirmed.status !== 200) throw new Error(`confirm ${username}: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  }
   await http.login(username, AGENCY_PASSWORD);
   return answer.body;
 }
@@ -44,5 +49,46 @@ export async function projectWithChain(http: Http, code: string, leadAgencyId: s
   });
   if (plan.status !== 200) throw new Error(`plan: ${plan.status} ${JSON.stringify(plan.body)}`);
   const item = (c: string) => plan.body.items.find((i: any) => i.code === c).id as string;
+  return { projectId: project.body.id as string, portfolioId: portfolio.id as string, item };
+}
+
+export interface PlanItemInput {
+  code: string;
+  weight: number;
+  budgetRials: string;
+  ownerAgencyId?: string;
+}
+
+/** A project with the given plan (filed by an admin), optionally with collaborating agencies. */
+export async function projectWithPlan(
+  http: Http,
+  code: string,
+  leadAgencyId: string,
+  plan: { items: PlanItemInput[]; links: Array<{ from: string; to: string }> },
+  options: { collaboratingAgencyIds?: string[]; budgetRials?: string } = {},
+) {
+  const { body: portfolio } = await http.as('pbo.officer1').post('/api/portfolios', { code: `P-${code}`, nameFa: 'سبد آزمون', nameEn: 'Test portfolio' });
+  const project = await http.as('pbo.officer1').post('/api/projects', {
+    portfolioId: portfolio.id,
+    code,
+    nameFa: 'پروژه آزمون',
+    nameEn: `Test project ${code}`,
+    leadAgencyId,
+    budgetRials: options.budgetRials ?? plan.items.reduce((sum, i) => sum + BigInt(i.budgetRials), 0n).toString(),
+    ...(options.collaboratingAgencyIds ? { collaboratingAgencyIds: options.collaboratingAgencyIds } : {}),
+  });
+  if (project.status !== 201) throw new Error(`project: ${project.status} ${JSON.stringify(project.body)}`);
+  const filed = await http.as('admin').put(`/api/projects/${project.body.id}/action-plan`, {
+    items: plan.items.map((i) => ({
+      titleFa: `بند ${i.code}`,
+      titleEn: `Item ${i.code}`,
+      plannedStart: '2030-01-01T00:00:00Z',
+      plannedEnd: '2030-06-01T00:00:00Z',
+      ...i,
+    })),
+    links: plan.links,
+  });
+  if (filed.status !== 200) throw new Error(`plan: ${filed.status} ${JSON.stringify(filed.body)}`);
+  const item = (c: string) => filed.body.items.find((i: any) => i.code === c).id as string;
   return { projectId: project.body.id as string, portfolioId: portfolio.id as string, item };
 }

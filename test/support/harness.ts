@@ -6,7 +6,7 @@ import { Client as PgClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/app';
 import { createPelekanWorker } from '../../apps/worker/src/worker';
-import { DemoDataService, DemoSummary, runMigrations } from '@pelekan/modules';
+import { DemoDataService, DemoSummary, loadConfig, prepareDatabase, temporalConnectionOptions } from '@pelekan/modules';
 import { Http } from './http';
 import { runFile, testStack } from './stack';
 
@@ -17,7 +17,12 @@ export interface Harness {
   baseUrl: string;
   env: Record<string, string>;
   app: NestFastifyApplication;
+  /** The application's own pool: the restricted role (DML on domain tables only). */
   db: DataSource;
+  /** The database owner's URL (migrations, and tests that play a superuser). */
+  ownerUrl: string;
+  /** Runs one statement as the database owner. */
+  asOwner<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
   demo: DemoSummary | null;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -29,18 +34,33 @@ export interface HarnessOptions {
   worker?: boolean;
   demoData?: boolean;
   env?: Record<string, string>;
+  /** A database to use (migrated here) instead of a fresh one. */
+  ownerUrl?: string;
 }
 
-export async function createTestDatabase(): Promise<string> {
+/** The application role the suites connect as (cluster-wide, created once). */
+export const TEST_APP_ROLE = { login: 'pelekan_app', password: 'pelekan-app-test' };
+
+/** A fresh database, migrated by its owner; returns the owner's URL and the application role's. */
+export async function createTestDatabase(): Promise<{ ownerUrl: string; appUrl: string }> {
   const stack = testStack();
   const name = `pelekan_t_${randomBytes(6).toString('hex')}`;
   const admin = new PgClient({ connectionString: stack.postgresUrlTemplate.replace('{db}', 'postgres') });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = stack.postgresUrlTemplate.replace('{db}', name);
-  await runMigrations(url);
-  return url;
+  const ownerUrl = stack.postgresUrlTemplate.replace('{db}', name);
+  return { ownerUrl, appUrl: await prepareDatabase(ownerUrl, TEST_APP_ROLE) };
+}
+
+export async function asOwner<T = any>(ownerUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new PgClient({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The API on a fresh database, listening on a free port, with its own Temporal task queue. */
@@ -50,12 +70,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     runtimeInstalled = true;
   }
   const stack = testStack();
+  const database = options.ownerUrl
+    ? { ownerUrl: options.ownerUrl, appUrl: await prepareDatabase(options.ownerUrl, TEST_APP_ROLE) }
+    : await createTestDatabase();
   const env: Record<string, string> = {
-    DATABASE_URL: await createTestDatabase(),
+    DATABASE_URL: database.appUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: stack.temporalNamespace,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_KEY: randomBytes(32).toString('hex'),
     GATE_RECHECK_INTERVAL: '5 seconds',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
@@ -71,7 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let running: Promise<void> | undefined;
   let connection: NativeConnection | undefined;
   const startWorker = async () => {
-    connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+    connection = await NativeConnection.connect(temporalConnectionOptions(loadConfig(env)));
     worker = await createPelekanWorker({
       app,
       connection,
@@ -97,6 +121,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     app,
     db,
+    ownerUrl: database.ownerUrl,
+    asOwner: (sql, params) => asOwner(database.ownerUrl, sql, params),
     demo,
     startWorker,
     stopWorker,

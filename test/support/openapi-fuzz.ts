@@ -8,6 +8,9 @@ import fc from 'fast-check';
 
 type Schema = Record<string, any>;
 
+/** Strings no text column can hold: a NUL, unpaired UTF-16 surrogates. */
+export const UNSTORABLE = ['a\u0000b', '\u0000', 'x\ud800', '\udc00y', 'ok\ud83d'];
+
 export interface Operation {
   method: string;
   template: string;
@@ -135,6 +138,8 @@ export class SchemaArbitraries {
     switch (s.type) {
       case 'string':
         wrongType('a number or object where a string is expected', 12345, { nested: true }, [], true);
+        // Text PostgreSQL cannot store, or that is not Unicode: must be a 400 naming the field, never a 500.
+        ways.push(fc.constantFrom(...UNSTORABLE).map((value) => ({ value, why: 'contains a NUL or an unpaired surrogate' })));
         if (s.format === 'uuid') ways.push(fc.constantFrom('not-a-uuid', '1234', "' OR 1=1 --", '00000000-0000-0000-0000-00000000000g').map((value) => ({ value, why: 'not a uuid' })));
         if (s.format === 'date-time') ways.push(fc.constantFrom('yesterday', '2025-13-01T00:00:00Z', '1402/08/13', '').map((value) => ({ value, why: 'not an ISO instant' })));
         if (s.maxLength !== undefined && s.maxLength < 5000) {
@@ -212,15 +217,18 @@ export class SchemaArbitraries {
       path: op.template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parts.find((p) => p.name === name)!.value).replace(/%25/g, '%')),
       invalid: parts.find((p) => p.invalid)?.invalid ?? null,
     }));
+    // A query value is sometimes text that cannot be stored: %00, or a lone surrogate's bytes.
+    const queryValue = (p: { name: string; schema: Schema }) =>
+      fc.oneof(
+        { weight: 8, arbitrary: this.valid(p.schema).map((v) => ({ text: `${encodeURIComponent(p.name)}=${encodeURIComponent(String(v))}`, invalid: null as string | null })) },
+        { weight: 1, arbitrary: fc.constantFrom('a%00b', '%00').map((v) => ({ text: `${encodeURIComponent(p.name)}=${v}`, invalid: `query ${p.name} contains a NUL` as string | null })) },
+      );
     const query = fc
-      .tuple(
-        ...op.queryParams.map((p) =>
-          p.required
-            ? this.valid(p.schema).map((v): string | undefined => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(v))}`)
-            : fc.option(this.valid(p.schema).map((v) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(v))}`), { nil: undefined, freq: 2 }),
-        ),
-      )
-      .map((parts) => parts.filter((p): p is string => p !== undefined).join('&'));
+      .tuple(...op.queryParams.map((p) => (p.required ? queryValue(p) : fc.option(queryValue(p), { nil: undefined, freq: 2 }))))
+      .map((parts) => {
+        const present = parts.filter((p): p is { text: string; invalid: string | null } => p !== undefined);
+        return { text: present.map((p) => p.text).join('&'), invalid: present.find((p) => p.invalid)?.invalid ?? null };
+      });
     let body: fc.Arbitrary<{ body: GeneratedRequest['body']; invalid: string | null }> = fc.constant({ body: { kind: 'none' as const }, invalid: null });
     if (op.body?.kind === 'json') {
       const schema = op.body.schema;
@@ -242,7 +250,9 @@ export class SchemaArbitraries {
         })
         .map((file) => ({ body: { kind: 'multipart' as const, ...file }, invalid: null }));
     }
-    return fc.tuple(path, query, body).map(([p, q, b]) => ({ path: p.path, query: q, body: b.body, invalid: p.invalid ?? b.invalid }));
+    return fc
+      .tuple(path, query, body)
+      .map(([p, q, b]) => ({ path: p.path, query: q.text, body: b.body, invalid: p.invalid ?? q.invalid ?? b.invalid }));
   }
 }
 

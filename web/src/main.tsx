@@ -40,7 +40,18 @@ function Header() {
       <label className="toman"><input type="checkbox" checked={toman} onChange={(e) => setToman(e.target.checked)} /> {t('showToman')}</label>
       <button className="lang" data-testid="lang" onClick={() => setLang(lang === 'fa' ? 'en' : 'fa')}>{t('switchLang')}</button>
       {user ? (
-        <button onClick={() => { session.clear(); setUser(null); location.hash = '#/login'; }}>{t('logout')}</button>
+        <button
+          onClick={() => {
+            // Ends the token on the server too; the page signs out whatever the answer.
+            void api('POST', '/api/auth/logout').catch(() => undefined).finally(() => {
+              session.clear();
+              setUser(null);
+              location.hash = '#/login';
+            });
+          }}
+        >
+          {t('logout')}
+        </button>
       ) : (
         <a href="#/login">{t('login')}</a>
       )}

@@ -57,8 +57,17 @@ export interface Transition {
 
 export type ReleaseResult =
   | { outcome: 'released'; ledgerEntryId: string }
-  /** The gate closed, or the committee held the project, between approval and payment: nothing paid. */
-  | { outcome: 'refused'; backTo: Extract<TrancheState, 'waiting_on_items' | 'held'>; reason: string };
+  /**
+   * Nothing paid: the payment transaction found a condition of the release broken (the gate closed,
+   * a committee hold, an approver who is not an active PBO officer other than the creator, no
+   * approval recorded through the API, a rejected tranche). The workflow goes back to `backTo`.
+   */
+  | {
+      outcome: 'refused';
+      backTo: Extract<TrancheState, 'waiting_on_items' | 'awaiting_approval' | 'held' | 'rejected'>;
+      reason: string;
+      code?: string;
+    };
 
 export interface TrancheActivities {
   checkGate(trancheId: string): Promise<GateCheck>;

@@ -6,9 +6,9 @@ import { INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '@pelekan/modules';
+import { AppConfig, loadConfig } from '@pelekan/modules';
 import { ApiModule } from './api.module';
-import { applyHardening, documentIdempotencyKey } from './http/hardening';
+import { applyHardening, documentIdempotencyKey, trustProxySetting } from './http/hardening';
 import { jsonWithBigints } from './http/json';
 import { ProblemFilter, toProblem } from './http/problem.filter';
 import { pelekanValidationPipe } from './http/validation';
@@ -29,7 +29,9 @@ export function logLevels(level = 'log'): LogLevel[] {
  * exercise is what ships.
  */
 export async function createApiApp(env: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true });
+  // Read before Nest builds the app: the adapter needs to know which proxies to believe.
+  const early = loadConfig({ ...process.env, ...env });
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: trustProxySetting(early.TRUST_PROXY) });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     logger: logLevels(env.LOG_LEVEL ?? process.env.LOG_LEVEL),
   });

@@ -21,14 +21,22 @@ import {
   startTemporalDevServer,
   TemporalDevServer,
 } from '@pelekan/local-stack';
-import { DEMO_PROJECT_CODE, DemoDataService, DemoSummary, PelekanModule, runMigrations } from '@pelekan/modules';
+import {
+  DEMO_PROJECT_CODE,
+  DemoDataService,
+  DemoSummary,
+  ensureAppLogin,
+  PelekanModule,
+  runMigrations,
+  urlAs,
+} from '@pelekan/modules';
 
 const root = projectRoot();
 const data = dataDir(root);
 
-/** A secret that survives restarts, so tokens stay valid while the stack is restarted. */
-function localSecret(): string {
-  const file = join(data, 'jwt-secret');
+/** A secret that survives restarts (tokens stay valid, the audit seals stay verifiable), kept in .data/. */
+function localSecret(name: 'jwt-secret' | 'audit-key' | 'app-db-password'): string {
+  const file = join(data, name);
   if (!existsSync(file)) {
     mkdirSync(data, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -120,12 +128,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    // Two roles: the owner migrates, the application connects with DML rights only (it cannot
+    // touch the audit trail's internals). External servers: DATABASE_URL is the application's role,
+    // DATABASE_OWNER_URL (default: the same) the one that migrates.
     let databaseUrl = process.env.DATABASE_URL;
+    let ownerUrl = process.env.DATABASE_OWNER_URL ?? databaseUrl;
     if (!databaseUrl) {
       log('starting the embedded PostgreSQL');
       postgres = await startEmbeddedPostgres({ dataDir: join(data, 'postgres'), port: 55432, log });
       await postgres.createDatabase('pelekan');
-      databaseUrl = postgres.url('pelekan');
+      ownerUrl = postgres.url('pelekan');
     }
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
@@ -136,8 +148,13 @@ async function main(): Promise<void> {
       temporalAddress = temporal.address;
     }
 
-    const applied = await runMigrations(databaseUrl);
+    const applied = await runMigrations(ownerUrl!);
     if (applied.length) log(`database migrated: ${applied.join(', ')}`);
+    if (!databaseUrl) {
+      const password = localSecret('app-db-password');
+      await ensureAppLogin(ownerUrl!, 'pelekan_app', password);
+      databaseUrl = urlAs(ownerUrl!, 'pelekan_app', password);
+    }
 
     const port = await freePort(Number(process.env.PORT ?? 3000));
     const webDist = process.env.WEB_DIST ?? join(root, 'dist', 'web');
@@ -146,7 +163,8 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,
-      JWT_SECRET: process.env.JWT_SECRET ?? localSecret(),
+      JWT_SECRET: process.env.JWT_SECRET ?? localSecret('jwt-secret'),
+      AUDIT_KEY: process.env.AUDIT_KEY ?? localSecret('audit-key'),
       HOST: process.env.HOST ?? '127.0.0.1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       PORT: String(port),

@@ -4,17 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig, PelekanModule, TranchesService } from '@pelekan/modules';
+import { AppConfig, PelekanModule, temporalConnectionOptions, TranchesService } from '@pelekan/modules';
 import { logLevels } from '../../api/src/app';
 import { createPelekanWorker } from './worker';
 
 const logger = new Logger('Worker');
 
 /** Temporal may start after us (compose, the local launcher): wait for it instead of crashing. */
-async function connect(address: string): Promise<NativeConnection> {
+async function connect(config: AppConfig): Promise<NativeConnection> {
+  const options = temporalConnectionOptions(config);
+  const address = options.address;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await NativeConnection.connect({ address });
+      return await NativeConnection.connect(options);
     } catch (error) {
       if (attempt % 10 === 1) logger.warn(`Temporal at ${address} not reachable yet (${(error as Error).message}); retrying`);
       await sleep(Math.min(1000 * attempt, 5000));
@@ -25,7 +27,7 @@ async function connect(address: string): Promise<NativeConnection> {
 async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(PelekanModule.forRoot(), { logger: logLevels(process.env.LOG_LEVEL) });
   const config = app.get(AppConfig);
-  const connection = await connect(config.TEMPORAL_ADDRESS);
+  const connection = await connect(config);
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await createPelekanWorker({
     app,

@@ -1,4 +1,4 @@
-import { directPredecessors, findCycle, topologicalOrder } from './action-chain';
+import { detoursThrough, directPredecessors, findCycle, pathBetween, topologicalOrder } from './action-chain';
 
 describe('action chain', () => {
   const workedExample = [
@@ -35,5 +35,67 @@ describe('action chain', () => {
     expect(order.indexOf('1')).toBeLessThan(order.indexOf('3'));
     expect(order.indexOf('2')).toBeLessThan(order.indexOf('4'));
     expect(() => topologicalOrder(['a', 'b'], [{ from: 'a', to: 'b' }, { from: 'b', to: 'a' }])).toThrow();
+  });
+
+  /** A layered plan: `layers` layers of `width` items, every item linked to every item of the next layer. */
+  const layered = (layers: number, width: number) => {
+    const links = [];
+    for (let l = 0; l < layers - 1; l++)
+      for (let a = 0; a < width; a++) for (let b = 0; b < width; b++) links.push({ from: `${l}.${a}`, to: `${l + 1}.${b}` });
+    return links;
+  };
+
+  describe('pathBetween', () => {
+    it('returns a shortest chain, or null when there is none', () => {
+      const links = [...workedExample, { from: '3', to: '5' }, { from: '1', to: '5' }];
+      expect(pathBetween(links, '1', '5')).toEqual(['1', '5']);
+      expect(pathBetween(links, '2', '4')).toEqual(['2', '4']);
+      expect(pathBetween(links, '4', '2')).toBeNull();
+      expect(pathBetween(links, '3', '3')).toEqual(['3']);
+    });
+
+    it('stays linear on a plan with more paths than could ever be listed (2^48 here)', () => {
+      // 25 layers of 4: 4^24 simple paths from the first layer to the last.
+      const links = layered(25, 4);
+      expect(pathBetween(links, '0.0', '24.3')).toHaveLength(25);
+      expect(pathBetween(links, '24.3', '0.0')).toBeNull();
+    });
+  });
+
+  describe('detoursThrough', () => {
+    it('finds a way out of the set and back in, with the items passed', () => {
+      const inside = new Set(['a', 'b', 'c']);
+      const links = [
+        { from: 'a', to: 'x' },
+        { from: 'x', to: 'y' },
+        { from: 'y', to: 'c' },
+        { from: 'b', to: 'z' }, // leaves and never comes back
+        { from: 'a', to: 'b' }, // inside: not a detour
+      ];
+      expect(detoursThrough(links, inside)).toEqual([{ from: 'a', to: 'c', via: ['x', 'y'] }]);
+    });
+
+    it('does not walk through the set itself', () => {
+      const inside = new Set(['a', 'b', 'c']);
+      // a → x → b → y → c: two detours (a → b, b → c), not a → c.
+      const links = [
+        { from: 'a', to: 'x' },
+        { from: 'x', to: 'b' },
+        { from: 'b', to: 'y' },
+        { from: 'y', to: 'c' },
+      ];
+      expect(detoursThrough(links, inside)).toEqual([
+        { from: 'a', to: 'b', via: ['x'] },
+        { from: 'b', to: 'c', via: ['y'] },
+      ]);
+    });
+
+    it('stays polynomial through a layered region outside the set', () => {
+      const outside = layered(25, 4);
+      const links = [{ from: 'in', to: '0.0' }, ...outside, { from: '24.0', to: 'back' }];
+      expect(detoursThrough(links, new Set(['in', 'back']))).toEqual([
+        { from: 'in', to: 'back', via: Array.from({ length: 25 }, (_, l) => `${l}.0`) },
+      ]);
+    });
   });
 });

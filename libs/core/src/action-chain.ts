@@ -84,3 +84,69 @@ function adjacency(links: readonly ChainLink[]): Map<string, string[]> {
   }
   return next;
 }
+
+/**
+ * The shortest chain of links from `from` to `to` (both included), or null. Breadth-first with a
+ * visited set: linear in the links, however many paths the graph has.
+ */
+export function pathBetween(links: readonly ChainLink[], from: string, to: string): string[] | null {
+  const next = adjacency(links);
+  const parent = new Map<string, string | null>([[from, null]]);
+  const queue = [from];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head];
+    if (node === to) {
+      const path: string[] = [];
+      for (let n: string | null = to; n !== null; n = parent.get(n) ?? null) path.push(n);
+      return path.reverse();
+    }
+    for (const child of next.get(node) ?? []) {
+      if (parent.has(child)) continue;
+      parent.set(child, node);
+      queue.push(child);
+    }
+  }
+  return null;
+}
+
+/** A way out of a set of items and back into it through items outside the set. */
+export interface Detour {
+  readonly from: string;
+  readonly to: string;
+  /** The outside items passed through, in order. */
+  readonly via: string[];
+}
+
+/**
+ * For a set of items (one project's), every pair (a, b) of items in the set joined by a chain whose
+ * inner items all lie outside it, with one such chain. As far as cycles inside the set are concerned,
+ * each detour acts like a link a → b. One breadth-first walk per item with a link leaving the set,
+ * each with its own visited set, so the cost is bounded by (items with outgoing links) × links.
+ */
+export function detoursThrough(links: readonly ChainLink[], inside: ReadonlySet<string>): Detour[] {
+  const next = adjacency(links);
+  const detours: Detour[] = [];
+  for (const start of inside) {
+    const exits = (next.get(start) ?? []).filter((n) => !inside.has(n));
+    if (exits.length === 0) continue;
+    const parent = new Map<string, string>(exits.map((e) => [e, start]));
+    const queue = [...exits];
+    const reached = new Set<string>();
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head];
+      for (const child of next.get(node) ?? []) {
+        if (inside.has(child)) {
+          if (reached.has(child)) continue;
+          reached.add(child);
+          const via: string[] = [];
+          for (let n = node; n !== start; n = parent.get(n)!) via.push(n);
+          detours.push({ from: start, to: child, via: via.reverse() });
+        } else if (!parent.has(child)) {
+          parent.set(child, node);
+          queue.push(child);
+        }
+      }
+    }
+  }
+  return detours;
+}

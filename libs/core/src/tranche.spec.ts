@@ -1,4 +1,4 @@
-import { refuseDecision, stateAfterDecision } from './tranche';
+import { refuseDecision, refuseRelease, stateAfterDecision } from './tranche';
 
 describe('tranche decisions', () => {
   const awaiting = { state: 'awaiting_approval' as const, createdBy: 'creator' };
@@ -33,5 +33,39 @@ describe('tranche decisions', () => {
     expect(refuseDecision({ ...awaiting, committeeHold: true }, { action: 'approve', actorId: 'o' })?.code).toBe(
       'committee_hold',
     );
+  });
+});
+
+describe('release re-check', () => {
+  const ok = {
+    rejected: false,
+    createdBy: 'creator',
+    approver: { id: 'officer2', role: 'pbo', active: true },
+    approvalRecorded: true,
+    activeHolds: [],
+    gate: [{ code: '1', verifiedPercent: 100 }],
+  };
+
+  it('pays when every condition holds', () => {
+    expect(refuseRelease(ok)).toBeNull();
+  });
+
+  it.each([
+    [{ approver: { id: 'agency', role: 'agency', active: true } }, 'approver_not_pbo', 'awaiting_approval'],
+    [{ approver: { id: 'officer2', role: 'pbo', active: false } }, 'approver_not_pbo', 'awaiting_approval'],
+    [{ approver: null }, 'approver_not_pbo', 'awaiting_approval'],
+    [{ approver: { id: 'creator', role: 'pbo', active: true } }, 'four_eyes', 'awaiting_approval'],
+    [{ approvalRecorded: false }, 'approval_not_recorded', 'awaiting_approval'],
+    [{ activeHolds: [{ reason: 'audit' }] }, 'committee_hold', 'held'],
+    [{ gate: [{ code: '1', verifiedPercent: 99 }] }, 'gate_closed', 'waiting_on_items'],
+    [{ rejected: true }, 'tranche_rejected', 'rejected'],
+  ])('refuses %j with %s, back to %s', (change, code, backTo) => {
+    expect(refuseRelease({ ...ok, ...change })).toMatchObject({ code, backTo });
+  });
+
+  it('puts the committee and the gate before the approver', () => {
+    const everything = { ...ok, approver: null, activeHolds: [{ reason: 'x' }], gate: [{ code: '2', verifiedPercent: 0 }] };
+    expect(refuseRelease(everything)?.code).toBe('committee_hold');
+    expect(refuseRelease({ ...everything, activeHolds: [] })?.code).toBe('gate_closed');
   });
 });

@@ -79,3 +79,70 @@ export function stateAfterDecision(action: TrancheDecisionAction): TrancheState 
       return 'rejected';
   }
 }
+
+/**
+ * What the payment transaction re-reads from the database before writing a ledger entry. Nothing
+ * here comes from the message that asked for the payment: a workflow update sent straight to
+ * Temporal can name any approver, so the approver, their approval, the holds and the gate are all
+ * checked again where the money moves.
+ */
+export interface ReleaseContext {
+  /** The tranche was rejected at some point (its history is append-only): it never pays. */
+  readonly rejected: boolean;
+  readonly createdBy: string;
+  /** The approver named by the workflow, as the users table has them (null: no such user). */
+  readonly approver: { readonly id: string; readonly role: string; readonly active: boolean } | null;
+  /** An approval by this approver was recorded by the API (an authenticated request) and not voided since. */
+  readonly approvalRecorded: boolean;
+  readonly activeHolds: ReadonlyArray<{ readonly reason: string }>;
+  readonly gate: ReadonlyArray<{ readonly code: string; readonly verifiedPercent: number }>;
+}
+
+export type ReleaseRefusalCode =
+  | 'tranche_rejected'
+  | 'committee_hold'
+  | 'gate_closed'
+  | 'approver_not_pbo'
+  | 'four_eyes'
+  | 'approval_not_recorded';
+
+export interface ReleaseRefusal {
+  readonly code: ReleaseRefusalCode;
+  /** Where the tranche goes instead of released. */
+  readonly backTo: Extract<TrancheState, 'waiting_on_items' | 'awaiting_approval' | 'held' | 'rejected'>;
+  readonly reason: string;
+}
+
+/** Why the tranche may not be paid now, or null when every condition of a release holds. */
+export function refuseRelease(ctx: ReleaseContext): ReleaseRefusal | null {
+  if (ctx.rejected) return { code: 'tranche_rejected', backTo: 'rejected', reason: 'the tranche was rejected' };
+  if (ctx.activeHolds.length > 0) {
+    return {
+      code: 'committee_hold',
+      backTo: 'held',
+      reason: `the monitoring committee holds the project's tranches: ${ctx.activeHolds[0].reason}`,
+    };
+  }
+  const waiting = ctx.gate.filter((g) => g.verifiedPercent < 100);
+  if (waiting.length > 0) {
+    return {
+      code: 'gate_closed',
+      backTo: 'waiting_on_items',
+      reason: `item ${waiting.map((w) => w.code).join(', ')} is no longer 100% verified`,
+    };
+  }
+  if (!ctx.approver || ctx.approver.role !== 'pbo' || !ctx.approver.active) {
+    return { code: 'approver_not_pbo', backTo: 'awaiting_approval', reason: 'the approver is not an active PBO officer' };
+  }
+  if (ctx.approver.id === ctx.createdBy) {
+    return { code: 'four_eyes', backTo: 'awaiting_approval', reason: 'the officer who created the tranche may not approve it' };
+  }
+  if (!ctx.approvalRecorded) {
+    return {
+      code: 'approval_not_recorded',
+      backTo: 'awaiting_approval',
+      reason: 'no approval by this officer was recorded through the API',
+    };
+  }
+  return null;
+}

@@ -17,3 +17,4 @@ export * from './demo-data';
 export * from './inbox';
 export * from './escalations';
 export * from './challenges';
+export * from './common/text';

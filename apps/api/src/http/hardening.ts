@@ -2,11 +2,13 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { AppConfig, IdentityService, registerIdempotency } from '@pelekan/modules';
+import { AppConfig, IdentityService, InvalidInput, registerIdempotency, TooManyRequests, unsafeTextProblems } from '@pelekan/modules';
+import { toProblem } from './problem.filter';
 
 /**
- * Secure headers on every answer, a rate limit on sign-in, and Idempotency-Key on every mutating
- * request. Registered before the routes, so they apply to all of them.
+ * Secure headers on every answer, refusal of text PostgreSQL cannot store, a rate limit on the
+ * public routes, and Idempotency-Key on every mutating request. Registered before the routes, so
+ * they apply to all of them. (Sign-in has its own limits, counted in PostgreSQL: identity/login-limits.)
  */
 export async function applyHardening(app: NestFastifyApplication, apiPrefix: string): Promise<void> {
   const config = app.get(AppConfig);
@@ -32,36 +34,35 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
     crossOriginEmbedderPolicy: false,
   });
 
-  // Sign-in: LOGIN_RATE_LIMIT attempts a minute per address and username, ten times that per address.
+  // Once, for every route: a NUL or an unpaired surrogate anywhere in the body, the query or the
+  // path parameters is a 400 naming the field, never a database error.
+  fastify.addHook('preValidation', async (request, reply) => {
+    const problems = [
+      ...unsafeTextProblems(request.params ?? {}),
+      ...unsafeTextProblems(request.query ?? {}),
+      ...(request.body === undefined || Buffer.isBuffer(request.body) ? [] : unsafeTextProblems(request.body)),
+    ];
+    if (problems.length > 0) return reply.code(400).send(toProblem(new InvalidInput(problems)));
+  });
+
+  // The public portal and open data: PUBLIC_RATE_LIMIT requests a minute per client address. Kept
+  // in each instance's memory (a database round trip per anonymous read would cost more than the
+  // read): with N instances a client may get N times the limit, which still bounds abuse.
   await app.register(rateLimit as any, { global: false });
-  const perUser = (fastify as any).rateLimit({
-    max: config.LOGIN_RATE_LIMIT,
+  const publicLimit = (fastify as any).rateLimit({
+    max: config.PUBLIC_RATE_LIMIT,
     timeWindow: 60_000,
-    keyGenerator: (request: any) => `login:${request.ip}:${String(request.body?.username ?? '').trim().toLowerCase().slice(0, 64)}`,
+    keyGenerator: (request: any) => `public:${request.ip}`,
   });
-  const perAddress = (fastify as any).rateLimit({
-    max: config.LOGIN_RATE_LIMIT * 10,
-    timeWindow: 60_000,
-    keyGenerator: (request: any) => `login-ip:${request.ip}`,
-  });
-  const loginPath = `/${apiPrefix}/auth/login`;
-  fastify.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || request.routeOptions?.url !== loginPath) return;
+  const publicPrefix = `/${apiPrefix}/public/`;
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith(publicPrefix)) return;
     try {
-      await perAddress(request, reply);
-      // Both limiters share the plugin's "already limited" mark on the request; clear it for the second.
-      for (const mark of Object.getOwnPropertySymbols(Object.getPrototypeOf(request)).concat(Object.getOwnPropertySymbols(request))) {
-        if (mark.description === 'fastify.request.rateLimitRan') (request as any)[mark] = false;
-      }
-      await perUser(request, reply);
+      await publicLimit(request, reply);
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode ?? 429;
-      return reply.code(status).send({
-        statusCode: status,
-        error: 'Too Many Requests',
-        code: 'too_many_requests',
-        message: `too many sign-in attempts; try again in ${reply.getHeader('retry-after') ?? 60} seconds`,
-      });
+      const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
+      reply.header('retry-after', String(retryAfter));
+      return reply.code(429).send(toProblem(new TooManyRequests(`too many requests; try again in ${retryAfter} seconds`, retryAfter)));
     }
   });
 
@@ -69,8 +70,24 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
   registerIdempotency(fastify, {
     db: app.get(DataSource),
     userOf: (token) => identity.actorFromToken(token).then((actor) => actor.userId, () => null),
-    exclude: [loginPath],
+    exclude: [`/${apiPrefix}/auth/login`],
   });
+}
+
+/**
+ * Fastify's `trustProxy` from TRUST_PROXY: nothing by default (the address is the connection's, and
+ * X-Forwarded-For is ignored, so a client cannot choose the address its rate limit is counted on),
+ * a hop count, or the proxies' addresses and ranges.
+ */
+export function trustProxySetting(value: string): boolean | number | string {
+  const trimmed = value.trim();
+  if (trimmed === '') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(',');
 }
 
 /** Every mutating operation of the OpenAPI document names the optional Idempotency-Key header. */

@@ -24,7 +24,12 @@ const PG_TO_HTTP: Record<string, [number, string]> = {
   '23514': [400, 'a value breaks a rule of the data'],
   '40001': [409, 'a concurrent change got in the way; try again'],
   '40P01': [409, 'a concurrent change got in the way; try again'],
-  '55P03': [409, 'the record is being changed by someone else; try again'],
+};
+
+/** The database gave up waiting (statement_timeout, lock_timeout): the request may succeed shortly. */
+const PG_BUSY: Record<string, string> = {
+  '57014': 'the database took too long to answer; try again shortly',
+  '55P03': 'the record is being changed by someone else; try again shortly',
 };
 
 const HTTP_CODES: Record<number, string> = {
@@ -42,7 +47,9 @@ function isDatabaseUnavailable(error: any): boolean {
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(code ?? '') ||
     (typeof code === 'string' && code.startsWith('08')) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error?.message ?? '')
+    /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+      error?.message ?? '',
+    )
   );
 }
 
@@ -98,9 +105,15 @@ export function toProblem(exception: unknown): Problem {
     });
   }
   if (isDatabaseUnavailable(exception)) {
-    return problem(503, 'dependency_unavailable', 'the database is unreachable; try again shortly', {
-      details: { dependency: 'database' },
+    // The pool's acquire timeout: every connection is busy, the server itself is fine.
+    const saturated = /timeout exceeded when trying to connect/i.test((exception as Error)?.message ?? '');
+    return problem(503, 'dependency_unavailable', saturated ? 'the database is busy; try again shortly' : 'the database is unreachable; try again shortly', {
+      details: { dependency: 'database', ...(saturated ? { reason: 'pool_exhausted' } : {}) },
     });
+  }
+  const busyCode = ((exception as any)?.driverError?.code ?? (exception as any)?.code) as string | undefined;
+  if (busyCode && PG_BUSY[busyCode]) {
+    return problem(503, 'dependency_unavailable', PG_BUSY[busyCode], { details: { dependency: 'database', reason: `db_${busyCode}` } });
   }
   if (exception instanceof QueryFailedError) {
     const pgCode = (exception as any).driverError?.code as string | undefined;
@@ -141,7 +154,9 @@ export class ProblemFilter implements ExceptionFilter {
         (exception as Error)?.stack,
       );
     }
-    if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) reply.header('retry-after', '5');
+    const retryAfter = problem.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+    else if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) reply.header('retry-after', '5');
     reply.status(problem.statusCode).send(problem);
   }
 }

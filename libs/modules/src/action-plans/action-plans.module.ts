@@ -4,7 +4,7 @@ import { EscalationsModule } from '../escalations/escalations.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { TranchesModule } from '../tranches/tranches.module';
-import { VerificationModule } from '../verification/verification.module';
+import { IndependenceModule } from '../independence/independence.module';
 import { PlanRevisionsService } from './plan-revisions.service';
 import { PrerequisitesService } from './prerequisites.service';
 import { ActionItem } from './action-item.entity';
@@ -19,7 +19,7 @@ import { ActionPlansService } from './action-plans.service';
     TranchesModule,
     EscalationsModule,
     InboxModule,
-    VerificationModule,
+    IndependenceModule,
   ],
   controllers: [ActionPlansController],
   providers: [ActionPlansService, PlanRevisionsService, PrerequisitesService],

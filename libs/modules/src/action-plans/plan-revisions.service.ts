@@ -7,8 +7,8 @@ import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import { EscalationsService } from '../escalations/escalations.service';
 import { InboxService } from '../inbox/inbox.service';
 import { ProjectsService } from '../projects/projects.service';
-import { TranchesService } from '../tranches/tranches.service';
-import { VerificationService } from '../verification/verification.service';
+import { IndependencePolicy } from '../independence/independence.policy';
+import { TrancheGates } from '../tranches/tranche-gates';
 import { ActionPlanDto, PlanRevisionDecisionDto, ProposePlanRevisionDto } from './dto';
 import { assertAcyclicAcrossProjects } from './plan-graph';
 import { validatePlanOf } from './plan-validation';
@@ -63,10 +63,10 @@ export class PlanRevisionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly projects: ProjectsService,
-    private readonly tranches: TranchesService,
+    private readonly gates: TrancheGates,
     private readonly escalations: EscalationsService,
     private readonly inbox: InboxService,
-    private readonly verification: VerificationService,
+    private readonly independence: IndependencePolicy,
   ) {}
 
   async propose(actor: Actor, projectId: string, dto: ProposePlanRevisionDto) {
@@ -132,6 +132,34 @@ export class PlanRevisionsService {
         'items',
         `items funded by tranches cannot be removed: ${removedFunded.map((f) => `${f.code} (tranche ${f.number}, ${f.state})`).join(', ')}`,
       );
+    }
+    // Money already committed to an open tranche keeps its recipients (its allocation was fixed at
+    // creation) and its basis: an item an open tranche funds keeps its owner agency, and the funded
+    // items' budgets may not fall below the tranche's amount.
+    const current = new Map((await planSnapshot(tx, projectId)).items.map((i) => [i.code, i]));
+    const open: Array<{ number: number; amountRials: string; codes: string[] }> = await tx.query(
+      `SELECT t.number, t.amount_rials::text AS "amountRials", array_agg(i.code) AS codes
+         FROM tranches t JOIN tranche_items ti ON ti.tranche_id = t.id AND ti.role = 'funds' JOIN action_items i ON i.id = ti.item_id
+        WHERE t.project_id = $1 AND t.state NOT IN ('released', 'rejected') GROUP BY t.id`,
+      [projectId],
+    );
+    for (const tranche of open) {
+      let budget = 0n;
+      for (const code of tranche.codes) {
+        const proposed = dto.items.find((i) => i.code === code);
+        const was = current.get(code);
+        if (!proposed || !was) continue;
+        if ((proposed.ownerAgencyId ?? project.leadAgencyId) !== was.ownerAgencyId) {
+          throw InvalidInput.field('items', `item ${code} is funded by open tranche ${tranche.number}; its owner agency cannot change until the tranche is released or rejected`);
+        }
+        budget += parseRials(proposed.budgetRials);
+      }
+      if (budget < BigInt(tranche.amountRials)) {
+        throw InvalidInput.field(
+          'items',
+          `open tranche ${tranche.number} commits ${tranche.amountRials} rials to items ${tranche.codes.join(', ')}; their budgets (${budget}) cannot fall below it`,
+        );
+      }
     }
     // A pending tranche may not end up funding an item together with its new predecessor.
     const pendingFunded = new Map<number, string[]>();
@@ -204,9 +232,18 @@ export class PlanRevisionsService {
       const projectId: string = revision.project_id;
       await tx.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [projectId]);
       const project = await this.projects.requireProject(projectId, tx);
-      for (const lead of await this.projects.leadAgencies(projectId)) {
-        await this.verification.assertIndependent(actor, { projectId, ownerAgencyId: lead }, 'decide a revision of');
-      }
+      // Independent of the project's agencies and of every organization owning an item the revision
+      // adds, changes or retires, as owner before or after: nobody approves the retirement of their own work.
+      const before = await planSnapshot(tx, projectId);
+      const diff = diffPlans(before, proposalSnapshot(revision.proposal, project.leadAgencyId));
+      const touched = new Set(diff.changedItems.map((c) => c.code));
+      const owners = [
+        ...diff.addedItems.map((i) => i.ownerAgencyId),
+        ...diff.removedItems.map((i) => i.ownerAgencyId),
+        ...before.items.filter((i) => touched.has(i.code)).map((i) => i.ownerAgencyId),
+        ...diff.changedItems.filter((c) => c.field === 'ownerAgencyId').map((c) => String(c.after)),
+      ].filter(Boolean);
+      await this.independence.assertIndependent(actor, { projectId, itemOwnerIds: owners }, 'decide this plan revision', tx);
       if (revision.status !== 'pending') throw new Conflict(`the revision is already ${revision.status}`, 'revision_decided');
 
       let baselineNumber: number | null = null;
@@ -230,7 +267,12 @@ export class PlanRevisionsService {
           'INSERT INTO plan_baselines (project_id, number, revision_id, approved_by, plan) VALUES ($1, $2, $3, $4, $5)',
           [projectId, baselineNumber, id, actor.userId, await planSnapshot(tx, projectId)],
         );
-        toWake = await this.tranches.regate(tx, [projectId]);
+        toWake = await this.gates.regate(tx, [projectId], {
+          kind: 'plan_revision',
+          actorId: actor.userId,
+          causeId: id,
+          reason: `plan revision ${revision.number} approved: ${dto.reason}`,
+        });
         await this.escalations.resolveAwaitingRevision(tx, projectId, actor.userId);
       }
       await tx.query(
@@ -252,7 +294,7 @@ export class PlanRevisionsService {
       );
       return toWake;
     });
-    await this.tranches.nudge(wake);
+    await this.gates.nudge(wake);
     return this.get(id);
   }
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import { ProjectsService } from '../projects/projects.service';
-import { TranchesService } from '../tranches/tranches.service';
+import { TrancheGates } from '../tranches/tranche-gates';
 import { chainBetween } from './plan-graph';
 
 /**
@@ -17,7 +17,7 @@ export class PrerequisitesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly projects: ProjectsService,
-    private readonly tranches: TranchesService,
+    private readonly gates: TrancheGates,
   ) {}
 
   async add(actor: Actor, itemId: string, requiredItemId: string) {
@@ -46,15 +46,23 @@ export class PrerequisitesService {
         throw InvalidInput.field('requiredItemId', `the prerequisite would close a cycle: ${cycle.join(' → ')}`, { cycle });
       }
       await tx.query('INSERT INTO action_links (from_item_id, to_item_id) VALUES ($1, $2)', [requiredItemId, itemId]);
-      return this.tranches.regate(tx, [item.project_id]);
+      return this.gates.regate(tx, [item.project_id], {
+        kind: 'prerequisite_added',
+        actorId: actor.userId,
+        reason: `prerequisite ${required.code} of another project recorded for item ${item.code}`,
+      });
     });
-    await this.tranches.nudge(wake);
+    await this.gates.nudge(wake);
     return this.list(itemId);
   }
 
+  /**
+   * Removes a prerequisite, unless it gates an open tranche: a gate shrinks only through a plan
+   * revision the committee approved (409 naming the tranche), so an agency cannot open its own gate.
+   */
   async remove(actor: Actor, itemId: string, requiredItemId: string) {
     const wake = await this.db.transaction(async (tx) => {
-      const [item] = await tx.query('SELECT project_id FROM action_items WHERE id = $1', [itemId]);
+      const [item] = await tx.query('SELECT project_id, code FROM action_items WHERE id = $1 FOR UPDATE', [itemId]);
       if (!item) throw new NotFound('action item', itemId);
       await this.projects.assertLeadAgencyOrAdmin(actor, item.project_id);
       const deleted = await tx.query(
@@ -65,9 +73,23 @@ export class PrerequisitesService {
         [requiredItemId, itemId, item.project_id],
       );
       if (deleted[0].n === 0) throw new NotFound('prerequisite', requiredItemId);
-      return this.tranches.regate(tx, [item.project_id]);
+      const changes = await this.gates.pendingChanges(tx, [item.project_id]);
+      const opened = changes.filter((c) => c.removed.length > 0);
+      if (opened.length > 0) {
+        const named = opened.map((c) => `tranche ${c.trancheNumber} of ${c.projectCode}`).join(', ');
+        throw new Conflict(
+          `the prerequisite gates ${named}; a gate can only shrink through a plan revision approved by the monitoring committee`,
+          'gate_in_use',
+          { tranches: opened.map((c) => ({ id: c.trancheId, number: c.trancheNumber, projectCode: c.projectCode })) },
+        );
+      }
+      return this.gates.apply(tx, changes, {
+        kind: 'prerequisite_removed',
+        actorId: actor.userId,
+        reason: `prerequisite removed from item ${item.code}`,
+      });
     });
-    await this.tranches.nudge(wake);
+    await this.gates.nudge(wake);
     return this.list(itemId);
   }
 

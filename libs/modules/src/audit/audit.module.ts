@@ -1,7 +1,8 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AppConfig, durationMs } from '../config';
 import { AuditController } from './audit.controller';
 import { AuditActorInterceptor } from './audit.interceptor';
 import { attachAuditActorToSessions } from './audit-session';
@@ -9,18 +10,33 @@ import { AuditService } from './audit.service';
 
 /**
  * The append-only, hash-chained audit log of every state change. Database triggers write it (see
- * migration 1732500000000); this module makes each database session name the acting user, and
- * serves the log and its verification to admins.
+ * migration 1732500000000); this module makes each database session name the acting user, seals the
+ * chain's head with AUDIT_KEY every AUDIT_SEAL_INTERVAL, and serves the log and its verification to admins.
  */
 @Module({
   controllers: [AuditController],
   providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditActorInterceptor }],
   exports: [AuditService],
 })
-export class AuditModule implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+export class AuditModule implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Audit');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
 
   onModuleInit(): void {
     attachAuditActorToSessions(this.db);
+    this.timer = setInterval(() => {
+      this.audit.seal().catch((e) => this.logger.warn(`sealing the audit chain: ${(e as Error).message}`));
+    }, durationMs(this.config.AUDIT_SEAL_INTERVAL));
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
   }
 }

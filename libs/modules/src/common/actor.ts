@@ -8,4 +8,6 @@ export interface Actor {
   readonly role: Role;
   /** The user's organization; always set for agency and committee users. */
   readonly organizationId: string | null;
+  /** The token this request came with (absent for work the system does on someone's behalf). */
+  readonly session?: { readonly tokenId: string; readonly expiresAt: Date };
 }

@@ -85,3 +85,25 @@ export class DependencyUnavailable extends DomainError {
     super(message, 'dependency_unavailable', { dependency });
   }
 }
+
+/** 429: the caller sent too many requests; `retryAfterSeconds` says when to try again. */
+export class TooManyRequests extends DomainError {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 'too_many_requests', { retryAfterSeconds });
+  }
+}
+
+/** 503: this process is saturated (not a dependency); retry after `retryAfterSeconds`. */
+export class ServiceBusy extends DomainError {
+  readonly status = 503;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 'busy', { retryAfterSeconds });
+  }
+}

@@ -1,10 +1,54 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  registerDecorator,
+  validateSync,
+  type ValidationArguments,
+} from 'class-validator';
 
 const DURATION = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+/** Words of placeholder secrets (docker/.env.example and the like): such a value is never a real secret. */
+const PLACEHOLDER = /change.?me|example|placeholder|secret|password|xxxx|0000000/i;
+
+/**
+ * Why `value` is not good enough as a signing key, or null. At least 32 characters that look random:
+ * no placeholder wording, at least 10 different characters, no character more than a quarter of the
+ * whole. A value from `openssl rand -hex 32` or `-base64 32` passes; a phrase padded to length does not.
+ */
+export function weakSecretReason(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length < 32) return 'must be at least 32 random characters (e.g. openssl rand -hex 32)';
+  if (PLACEHOLDER.test(value)) return 'is a placeholder, not a secret; generate one with openssl rand -hex 32';
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  if (counts.size < 10 || Math.max(...counts.values()) > value.length / 4) {
+    return 'does not look random; generate one with openssl rand -hex 32';
+  }
+  return null;
+}
+
+function IsStrongSecret() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isStrongSecret',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => weakSecretReason(value) === null,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} ${weakSecretReason(args?.value)}`,
+      },
+    });
+}
 
 /** Every setting Pelekan reads from the environment, validated at boot so a bad value fails fast. */
 export class AppConfig {
@@ -22,9 +66,46 @@ export class AppConfig {
   @IsString()
   TEMPORAL_TASK_QUEUE: string = 'pelekan';
 
-  @IsString()
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  /** Signs login tokens. */
+  @IsStrongSecret()
   JWT_SECRET!: string;
+
+  /**
+   * Keys the HMAC seals over the audit chain. Held outside the database, so a chain recomputed from
+   * inside PostgreSQL (even by a superuser) fails verification. Keep it apart from JWT_SECRET.
+   */
+  @IsStrongSecret()
+  AUDIT_KEY!: string;
+
+  /** How often each API and worker process seals the audit chain's head (a rewrite after the last seal is not caught). */
+  @Matches(DURATION)
+  AUDIT_SEAL_INTERVAL: string = '30 seconds';
+
+  /**
+   * TLS to Temporal (production: the cluster's frontend is never open in plain text). Set
+   * TEMPORAL_TLS=true to use TLS with the system's CAs, or give the files: the CA that signed the
+   * server's certificate, and for mutual TLS the client certificate and key.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  TEMPORAL_TLS: boolean = false;
+
+  @IsOptional()
+  @IsString()
+  TEMPORAL_TLS_CA_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TEMPORAL_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TEMPORAL_TLS_KEY_FILE?: string;
+
+  /** The name the server's certificate carries, when it differs from the host in TEMPORAL_ADDRESS. */
+  @IsOptional()
+  @IsString()
+  TEMPORAL_TLS_SERVER_NAME?: string;
 
   /** Lifetime of a login token, e.g. "8h". */
   @Matches(DURATION)
@@ -67,11 +148,66 @@ export class AppConfig {
   })
   STALE_AFTER: string = '90 days';
 
-  /** Sign-in attempts allowed per minute for one address and username (ten times this per address). */
+  /**
+   * Sign-in attempts allowed per minute for one username, whatever the address (and ten times this
+   * per address). Counted in PostgreSQL, so the limit holds across every API instance.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   LOGIN_RATE_LIMIT: number = 10;
+
+  /** Password hashes computed at once per process (scrypt is CPU-bound by design). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PASSWORD_HASH_CONCURRENCY: number = 2;
+
+  /** Sign-ins that may wait for a hashing slot; beyond it the answer is 503 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PASSWORD_HASH_QUEUE: number = 32;
+
+  /** Requests a minute one address may send to the public portal and open data (per API instance). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_RATE_LIMIT: number = 600;
+
+  /**
+   * Which proxies' X-Forwarded-For to believe: empty (the default) believes none and takes the
+   * client address from the connection; otherwise a comma-separated list of proxy addresses or
+   * CIDR ranges (e.g. "10.0.0.0/8,127.0.0.1"), or the number of proxy hops in front of the API.
+   */
+  @Matches(/^$|^\d+$|^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/, {
+    message: 'TRUST_PROXY must be empty, a number of hops, or a comma-separated list of addresses or CIDR ranges',
+  })
+  TRUST_PROXY: string = '';
+
+  /** Connections each process keeps to PostgreSQL. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  DB_POOL_SIZE: number = 20;
+
+  /** A statement running longer is cancelled (503, Retry-After); bulk work such as the sweep lifts it for itself. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_STATEMENT_TIMEOUT_MS: number = 15_000;
+
+  /** Waiting longer than this for a row lock gives up (503, Retry-After) instead of queueing forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_LOCK_TIMEOUT_MS: number = 5_000;
+
+  /** Waiting longer than this for a pooled connection gives up (503, Retry-After). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_POOL_ACQUIRE_TIMEOUT_MS: number = 10_000;
 
   /** Serve the built web app from this folder when set. */
   @IsOptional()
@@ -92,6 +228,9 @@ export class InvalidConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
+  if (config.AUDIT_KEY !== undefined && config.AUDIT_KEY === config.JWT_SECRET) {
+    throw new InvalidConfigError('Invalid configuration:\n  AUDIT_KEY: must differ from JWT_SECRET');
+  }
   // whitelist drops every environment variable that is not a setting declared above
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
@@ -99,4 +238,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new InvalidConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, millisecond: 1, s: 1000, second: 1000, m: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+
+/** Milliseconds of a setting such as "10 seconds" or "1.5 h" (already validated by DURATION). */
+export function durationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text.trim().toLowerCase());
+  if (!match) throw new Error(`"${text}" is not a duration`);
+  const unit = match[2] === 'ms' || match[2] === 's' || match[2] === 'm' || match[2] === 'h' || match[2] === 'd' ? match[2] : match[2].replace(/s$/, '');
+  const factor = DURATION_UNITS_MS[unit];
+  if (factor === undefined) throw new Error(`"${text}" has an unknown unit`);
+  return Math.round(Number(match[1]) * factor);
 }

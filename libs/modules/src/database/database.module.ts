@@ -5,7 +5,25 @@ import { AppConfig } from '../config';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+export interface PoolTuning {
+  poolSize: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  acquireTimeoutMs: number;
+}
+
+/** Bounds for interactive work: a runaway query or a lock held too long fails fast (503) instead of piling up. */
+export function poolTuning(config: AppConfig): PoolTuning {
+  return {
+    poolSize: config.DB_POOL_SIZE,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DB_LOCK_TIMEOUT_MS,
+    acquireTimeoutMs: config.DB_POOL_ACQUIRE_TIMEOUT_MS,
+  };
+}
+
+/** Without tuning (migrations, operator commands): one long-lived connection, no time limits. */
+export function dataSourceOptions(url: string, tuning?: PoolTuning): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -13,8 +31,17 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    // Pool size per process; the dev server and tests stay well under PostgreSQL's 100 connections.
-    extra: { max: 20, application_name: 'pelekan' },
+    extra: {
+      max: tuning?.poolSize ?? 20,
+      application_name: 'pelekan',
+      ...(tuning
+        ? {
+            statement_timeout: tuning.statementTimeoutMs,
+            lock_timeout: tuning.lockTimeoutMs,
+            connectionTimeoutMillis: tuning.acquireTimeoutMs,
+          }
+        : {}),
+    },
   };
 }
 
@@ -26,7 +53,7 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.DATABASE_URL), autoLoadEntities: true }),
+          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.DATABASE_URL, poolTuning(config)), autoLoadEntities: true }),
         }),
       ],
     };

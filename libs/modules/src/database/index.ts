@@ -3,3 +3,4 @@ export * from './columns';
 export * from './naming-strategy';
 export * from './migrations';
 export * from './migrate';
+export * from './roles';

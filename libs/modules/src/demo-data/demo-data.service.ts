@@ -34,6 +34,8 @@ export interface DemoUser {
 
 export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', role: 'admin', organizationEn: null, displayName: 'Administrator' },
+  // A second administrator: granting a PBO, committee or admin role needs two.
+  { username: 'admin2', role: 'admin', organizationEn: null, displayName: 'Second administrator' },
   { username: 'pbo.officer1', role: 'pbo', organizationEn: 'Plan and Budget Organization', displayName: 'PBO officer 1' },
   { username: 'pbo.officer2', role: 'pbo', organizationEn: 'Plan and Budget Organization', displayName: 'PBO officer 2' },
   { username: 'agency.demo', role: 'agency', organizationEn: 'Demo implementing agency (synthetic)', displayName: 'Demo agency focal point' },

@@ -50,6 +50,8 @@ export class EscalationSweep {
           return result;
         },
       };
+      // Bulk work over every item: the interactive statement timeout does not apply to it.
+      await tx.query('SET LOCAL statement_timeout = 0');
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SWEEP_LOCK]);
       const [done] = await tx.query(
         `SELECT id AS "sweepId", examined, stalled, opened, climbed, resolved, notified FROM sweep_runs WHERE run_key = $1`,

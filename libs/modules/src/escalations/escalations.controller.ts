@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { IdParam } from '../common/params';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
-import { TranchesService } from '../tranches/tranches.service';
+import { CommitteeHolds } from '../tranches/committee-holds';
 import { CaseDecisionDto, CaseQueryDto, CaseResponseDto, LiftHoldDto } from './dto';
 import { EscalationSchedule } from './escalation-schedule';
 import { EscalationsService } from './escalations.service';
@@ -15,7 +15,7 @@ export class EscalationsController {
   constructor(
     private readonly escalations: EscalationsService,
     private readonly schedule: EscalationSchedule,
-    private readonly tranches: TranchesService,
+    private readonly holds: CommitteeHolds,
   ) {}
 
   @Get('escalations')
@@ -68,11 +68,11 @@ export class EscalationsController {
     return this.escalations.respond(actor, id, dto);
   }
 
-  @Roles('committee', 'admin')
+  @Roles('committee')
   @Post('holds/:id/lift')
   @HttpCode(200)
-  @ApiOperation({ summary: "Lift a committee hold on a project's tranches" })
+  @ApiOperation({ summary: "Lift a committee hold on a project's tranches (a committee decision: independent members only)" })
   liftHold(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: LiftHoldDto) {
-    return this.tranches.liftHold(actor, id, dto.reason);
+    return this.holds.lift(actor, id, dto.reason);
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InboxModule } from '../inbox/inbox.module';
 import { TranchesModule } from '../tranches/tranches.module';
-import { VerificationModule } from '../verification/verification.module';
+import { IndependenceModule } from '../independence/independence.module';
 import { EscalationActivitiesImpl } from './escalation.activities';
 import { EscalationSchedule } from './escalation-schedule';
 import { EscalationSweep } from './escalation-sweep';
@@ -9,7 +9,7 @@ import { EscalationsController } from './escalations.controller';
 import { EscalationsService } from './escalations.service';
 
 @Module({
-  imports: [InboxModule, TranchesModule, VerificationModule],
+  imports: [InboxModule, TranchesModule, IndependenceModule],
   controllers: [EscalationsController],
   providers: [EscalationsService, EscalationSweep, EscalationSchedule, EscalationActivitiesImpl],
   exports: [EscalationsService, EscalationSweep, EscalationSchedule, EscalationActivitiesImpl],

@@ -6,8 +6,8 @@ import type { Actor } from '../common/actor';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../common/errors';
 import { AppConfig } from '../config';
 import { InboxService } from '../inbox/inbox.service';
-import { TranchesService } from '../tranches/tranches.service';
-import { VerificationService } from '../verification/verification.service';
+import { CommitteeHolds } from '../tranches/committee-holds';
+import { IndependencePolicy } from '../independence/independence.policy';
 import { CaseDecisionDto, CaseQueryDto, CaseResponseDto } from './dto';
 import { escalationPeriod } from './period';
 
@@ -31,8 +31,8 @@ export class EscalationsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly inbox: InboxService,
-    private readonly tranches: TranchesService,
-    private readonly verification: VerificationService,
+    private readonly holds: CommitteeHolds,
+    private readonly independence: IndependencePolicy,
   ) {}
 
   /** Agencies see cases on their own items; the committee, PBO and admins see all. */
@@ -98,10 +98,11 @@ export class EscalationsService {
     const period = escalationPeriod(this.config);
     await this.db.transaction(async (tx) => {
       const kase = await this.lockLiveCase(tx, id);
-      await this.verification.assertIndependent(
+      await this.independence.assertIndependent(
         actor,
-        { projectId: kase.project_id, ownerAgencyId: kase.owner_agency_id },
-        'decide the escalation of',
+        { projectId: kase.project_id, itemOwnerIds: [kase.owner_agency_id] },
+        'decide this escalation',
+        tx,
       );
       const detail: Record<string, unknown> = {};
       switch (dto.action) {
@@ -145,7 +146,7 @@ export class EscalationsService {
           );
           break;
         case 'hold_tranches': {
-          detail.holdId = await this.tranches.placeHold(tx, {
+          detail.holdId = await this.holds.place(tx, {
             projectId: kase.project_id,
             caseId: id,
             reason: dto.reason,

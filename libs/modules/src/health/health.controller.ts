@@ -1,10 +1,17 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../identity/auth.decorators';
+import { IdentityService } from '../identity/identity.service';
 import { TemporalClient } from '../temporal';
+
+interface Probe {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -12,23 +19,43 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly temporal: TemporalClient,
+    private readonly identity: IdentityService,
   ) {}
 
+  /**
+   * Up or down per dependency, for anyone (load balancers, the public). Latencies, addresses and
+   * driver errors help an attacker map the system, so only a signed-in administrator sees them.
+   */
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Database and Temporal reachability; 503 when either is down' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Whether PostgreSQL and Temporal answer (503 when either is down); details for administrators' })
+  async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const [database, temporal] = await Promise.all([this.probe(() => this.db.query('SELECT 1')), this.probe(() => this.temporalProbe())]);
     const ok = database.ok && temporal.ok;
     reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', database, temporal: { ...temporal, address: this.temporal.config.TEMPORAL_ADDRESS } };
+    const status = ok ? 'ok' : 'degraded';
+    if (!(await this.isAdmin(request))) {
+      return { status, database: { ok: database.ok }, temporal: { ok: temporal.ok } };
+    }
+    return { status, database, temporal: { ...temporal, address: this.temporal.config.TEMPORAL_ADDRESS } };
+  }
+
+  private async isAdmin(request: FastifyRequest): Promise<boolean> {
+    const match = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''));
+    if (!match) return false;
+    try {
+      return (await this.identity.actorFromToken(match[1])).role === 'admin';
+    } catch {
+      return false;
+    }
   }
 
   private async temporalProbe(): Promise<void> {
     if (!(await this.temporal.reachable())) throw new Error('unreachable');
   }
 
-  private async probe(check: () => Promise<unknown>): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
+  private async probe(check: () => Promise<unknown>): Promise<Probe> {
     const started = performance.now();
     try {
       let timer: NodeJS.Timeout | undefined;

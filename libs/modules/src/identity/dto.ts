@@ -58,3 +58,25 @@ export class CreateUserDto {
   @Length(1, 200)
   displayName: string;
 }
+
+export class ResetPasswordDto {
+  @IsString()
+  @Length(10, 200, { message: 'password must be 10 to 200 characters' })
+  password: string;
+}
+
+export class AccountRequestDecisionDto {
+  @IsIn(['confirm', 'reject'])
+  action: 'confirm' | 'reject';
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class AccountRequestQueryDto {
+  @IsOptional()
+  @IsIn(['pending', 'confirmed', 'rejected'])
+  status?: 'pending' | 'confirmed' | 'rejected';
+}

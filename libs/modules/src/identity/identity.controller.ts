@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { IdParam } from '../common/params';
 import type { Actor } from '../common/actor';
+import { AccountsService } from './accounts.service';
 import { CurrentActor, Public, Roles } from './auth.decorators';
-import { CreateOrganizationDto, CreateUserDto, LoginDto } from './dto';
+import { AccountRequestDecisionDto, AccountRequestQueryDto, CreateOrganizationDto, CreateUserDto, LoginDto, ResetPasswordDto } from './dto';
 import { IdentityService } from './identity.service';
 import { OrganizationsService } from './organizations.service';
 
@@ -15,9 +17,17 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a username and password for a bearer token' })
-  login(@Body() dto: LoginDto) {
-    return this.identity.login(dto);
+  @ApiOperation({ summary: 'Exchange a username and password for a bearer token (rate-limited per username and per address)' })
+  login(@Body() dto: LoginDto, @Req() request: FastifyRequest) {
+    return this.identity.login(dto, request.ip);
+  }
+
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End this token\'s session on every API instance' })
+  logout(@CurrentActor() actor: Actor) {
+    return this.identity.logout(actor);
   }
 
   @ApiBearerAuth()
@@ -54,17 +64,52 @@ export class OrganizationsController {
 @ApiTags('identity')
 @ApiBearerAuth()
 @Roles('admin')
-@Controller('users')
+@Controller()
 export class UsersController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(private readonly accounts: AccountsService) {}
 
-  @Get()
+  @Get('users')
   list() {
-    return this.identity.listUsers();
+    return this.accounts.list();
   }
 
-  @Post()
-  create(@Body() dto: CreateUserDto) {
-    return this.identity.createUser(dto);
+  @Post('users')
+  @ApiOperation({ summary: 'Create a user; a PBO, committee or admin account stays disabled until a second administrator confirms it' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto) {
+    return this.accounts.create(actor, dto);
+  }
+
+  @Post('users/:id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable a user: every session ends at once' })
+  disable(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.accounts.disable(actor, id);
+  }
+
+  @Post('users/:id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable a disabled user (not one whose role waits for confirmation)' })
+  enable(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.accounts.enable(actor, id);
+  }
+
+  @Post('users/:id/password')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Reset a user's password and end their sessions; for a PBO, committee or admin user it waits for a second administrator" })
+  resetPassword(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: ResetPasswordDto) {
+    return this.accounts.resetPassword(actor, id, dto.password);
+  }
+
+  @Get('account-requests')
+  @ApiOperation({ summary: 'Role grants and password resets waiting for (or decided by) a second administrator' })
+  requests(@Query() query: AccountRequestQueryDto) {
+    return this.accounts.requests(query.status);
+  }
+
+  @Post('account-requests/:id/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm or reject a request (a different administrator from the one who asked)' })
+  decide(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: AccountRequestDecisionDto) {
+    return this.accounts.decide(actor, id, dto.action, dto.reason);
   }
 }

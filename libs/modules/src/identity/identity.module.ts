@@ -3,7 +3,10 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config';
+import { AccountsService } from './accounts.service';
 import { AuthGuard } from './auth.guard';
+import { LoginLimits } from './login-limits';
+import { PasswordHasher } from './password-hasher';
 import { AuthController, OrganizationsController, UsersController } from './identity.controller';
 import { IdentityService } from './identity.service';
 import { Organization } from './organization.entity';
@@ -23,7 +26,7 @@ import { User } from './user.entity';
     }),
   ],
   controllers: [AuthController, OrganizationsController, UsersController],
-  providers: [IdentityService, OrganizationsService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [IdentityService, OrganizationsService, TypeOrmModule],
+  providers: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, LoginLimits, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, TypeOrmModule],
 })
 export class IdentityModule {}

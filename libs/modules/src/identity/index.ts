@@ -6,3 +6,5 @@ export * from './organization.entity';
 export * from './user.entity';
 export * from './password';
 export * from './dto';
+export * from './accounts.service';
+export * from './password-hasher';

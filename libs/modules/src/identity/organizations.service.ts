@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import { CreateOrganizationDto } from './dto';
 import { Organization } from './organization.entity';
@@ -39,8 +39,8 @@ export class OrganizationsService {
   }
 
   /** Each organization followed by its ancestors, for the conflict-of-interest rule. */
-  async lineages(ids: readonly string[]): Promise<Map<string, string[]>> {
-    const rows: Array<{ start: string; id: string; depth: number }> = await this.organizations.query(
+  async lineages(ids: readonly string[], manager: EntityManager = this.organizations.manager): Promise<Map<string, string[]>> {
+    const rows: Array<{ start: string; id: string; depth: number }> = await manager.query(
       `WITH RECURSIVE up(start, id, parent_id, depth) AS (
          SELECT o.id, o.id, o.parent_id, 0 FROM organizations o WHERE o.id = ANY($1::uuid[])
          UNION ALL

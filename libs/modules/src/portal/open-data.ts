@@ -3,12 +3,21 @@ import { strToU8, zipSync } from 'fflate';
 /** Rows of one public table, as plain values (no nested objects). */
 export type Table = Array<Record<string, string | number | boolean | null>>;
 
+/**
+ * A text cell a spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading
+ * apostrophe, so "=HYPERLINK(…)" in a project title stays text (OWASP "CSV injection"). Numbers
+ * are written as numbers and never touched.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /** RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheet programs read Persian text correctly. */
 export function toCsv(rows: Table): string {
   if (rows.length === 0) return '\uFEFF';
   const columns = Object.keys(rows[0]);
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
+    const s = v === null || v === undefined ? '' : typeof v === 'string' ? neutraliseFormula(v) : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return '\uFEFF' + [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';

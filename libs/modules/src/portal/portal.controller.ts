@@ -1,20 +1,24 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInput } from '../common/errors';
 import { IdParam } from '../common/params';
 import { Public } from '../identity/auth.decorators';
 import { toCsv, toXlsx } from './open-data';
-import { PortalService } from './portal.service';
+import { OpenDataCache } from './open-data-cache';
+import { OPEN_DATA_TABLES, type OpenDataTable, PortalService } from './portal.service';
 
-const TABLES = ['portfolios', 'projects', 'items', 'tranches', 'releases'] as const;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The public transparency portal's data: no login. */
 @ApiTags('public')
 @Public()
 @Controller('public')
 export class PortalController {
-  constructor(private readonly portal: PortalService) {}
+  constructor(
+    private readonly portal: PortalService,
+    private readonly cache: OpenDataCache,
+  ) {}
 
   @Get('portfolios')
   portfolios() {
@@ -33,25 +37,48 @@ export class PortalController {
   }
 
   @Get('open-data/workbook.xlsx')
-  @ApiOperation({ summary: 'Every public table as one XLSX workbook' })
-  async workbook(@Res({ passthrough: true }) reply: FastifyReply) {
-    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    reply.header('content-disposition', 'attachment; filename="pelekan-open-data.xlsx"');
-    return Buffer.from(toXlsx(await this.portal.openData()));
+  @ApiOperation({ summary: 'Every public table as one XLSX workbook (ETag; 304 when unchanged)' })
+  async workbook(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.serve(request, reply, 'workbook.xlsx', XLSX_TYPE, 'pelekan-open-data.xlsx', async () =>
+      Buffer.from(toXlsx(await this.portal.openData())),
+    );
   }
 
   @Get('open-data/:file')
-  @ApiOperation({ summary: 'One public table as CSV or JSON: portfolios, projects, items, tranches, releases (e.g. projects.csv)' })
-  async table(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ summary: 'One public table as CSV or JSON: portfolios, projects, items, tranches, releases (e.g. projects.csv); ETag, 304 when unchanged' })
+  async table(@Param('file') file: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const match = /^([a-z]+)\.(csv|json)$/.exec(file);
-    const table = match?.[1] as (typeof TABLES)[number] | undefined;
-    if (!match || !table || !TABLES.includes(table)) {
-      throw InvalidInput.field('file', `must be one of ${TABLES.map((t) => `${t}.csv, ${t}.json`).join(', ')}`);
+    const table = match?.[1] as OpenDataTable | undefined;
+    if (!match || !table || !OPEN_DATA_TABLES.includes(table)) {
+      throw InvalidInput.field('file', `must be one of ${OPEN_DATA_TABLES.map((t) => `${t}.csv, ${t}.json`).join(', ')}`);
     }
-    const rows = (await this.portal.openData())[table];
-    if (match[2] === 'json') return rows;
-    reply.header('content-type', 'text/csv; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="pelekan-${table}.csv"`);
-    return toCsv(rows);
+    if (match[2] === 'json') {
+      return this.serve(request, reply, file, 'application/json; charset=utf-8', null, async () =>
+        JSON.stringify(await this.portal.openDataTable(table)),
+      );
+    }
+    return this.serve(request, reply, file, 'text/csv; charset=utf-8', `pelekan-${table}.csv`, async () =>
+      toCsv(await this.portal.openDataTable(table)),
+    );
+  }
+
+  private async serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    file: string,
+    type: string,
+    attachment: string | null,
+    build: () => Promise<string | Buffer>,
+  ) {
+    const entry = await this.cache.get(file, await this.portal.dataVersion(), build);
+    reply.header('etag', entry.etag);
+    reply.header('cache-control', 'public, max-age=0, must-revalidate');
+    if (request.headers['if-none-match'] === entry.etag) {
+      reply.status(304);
+      return '';
+    }
+    reply.header('content-type', type);
+    if (attachment) reply.header('content-disposition', `attachment; filename="${attachment}"`);
+    return entry.body;
   }
 }

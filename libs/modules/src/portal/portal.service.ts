@@ -6,6 +6,11 @@ import { NotFound } from '../common/errors';
 import { AppConfig } from '../config';
 import type { Table } from './open-data';
 
+export const OPEN_DATA_TABLES = ['portfolios', 'projects', 'items', 'tranches', 'releases'] as const;
+export type OpenDataTable = (typeof OPEN_DATA_TABLES)[number];
+/** Open data is rebuilt at least this often, even without a change (staleness depends on the clock). */
+export const OPEN_DATA_MAX_AGE_MS = 5 * 60_000;
+
 /** Verified and declared progress of a project, weighted (hundredths of a percent → percent). */
 const PROGRESS = (alias: string) => `
   (SELECT round(coalesce(sum(i.weight_hundredths * i.verified_percent), 0) / 10000.0, 2)::float8
@@ -118,15 +123,25 @@ export class PortalService {
     return { ...summary, items, links, tranches };
   }
 
-  /** Every public table, flat, for CSV, JSON and the XLSX workbook. */
-  async openData(): Promise<Record<string, Table>> {
-    const [portfolios, projects, items, tranches, releases] = await Promise.all([
-      this.db.query(
-        `SELECT code, name_fa, name_en, approved_on_jalali, monitoring_paused_at::text, monitoring_pause_reason, synthetic
-           FROM portfolios ORDER BY code`,
-      ),
-      this.projects(null).then((rows: any[]) =>
-        rows.map((p) => ({
+  /**
+   * What the public data looks like now: the audit chain's head moves with every committed change
+   * of any domain table, and the time bucket lets time-derived flags (stale) refresh on their own.
+   */
+  async dataVersion(): Promise<string> {
+    const [{ head }] = await this.db.query('SELECT last_id::text AS head FROM audit_head');
+    return `${head}.${Math.floor(Date.now() / OPEN_DATA_MAX_AGE_MS)}`;
+  }
+
+  /** One public table, flat, for CSV, JSON and the XLSX workbook. Only the table asked for is built. */
+  async openDataTable(table: OpenDataTable): Promise<Table> {
+    switch (table) {
+      case 'portfolios':
+        return this.db.query(
+          `SELECT code, name_fa, name_en, approved_on_jalali, monitoring_paused_at::text, monitoring_pause_reason, synthetic
+             FROM portfolios ORDER BY code`,
+        );
+      case 'projects':
+        return (await this.projects(null)).map((p: any) => ({
           portfolio_id: p.portfolioId,
           code: p.code,
           name_fa: p.nameFa,
@@ -142,25 +157,32 @@ export class PortalService {
           last_verified_at: p.lastVerifiedAt ? new Date(p.lastVerifiedAt).toISOString() : null,
           stale: p.stale,
           confidential: p.confidential,
-        })),
-      ),
-      this.db.query(
-        `SELECT p.code AS project_code, i.code, i.title_fa, i.title_en, o.name_en AS owner_agency_en, i.weight_hundredths / 100.0 AS weight,
-                i.planned_start::text, coalesce(i.due_at, i.planned_end)::text AS due_at, i.budget_rials::text,
-                i.declared_percent, i.verified_percent, i.last_verified_at::text
-           FROM action_items i JOIN projects p ON p.id = i.project_id JOIN organizations o ON o.id = i.owner_agency_id
-          WHERE NOT p.confidential AND i.removed_at IS NULL ORDER BY p.code, i.code`,
-      ),
-      this.db.query(
-        `SELECT p.code AS project_code, t.number, t.amount_rials::text, t.state, t.created_at::text, t.released_at::text
-           FROM tranches t JOIN projects p ON p.id = t.project_id WHERE NOT p.confidential ORDER BY p.code, t.number`,
-      ),
-      this.db.query(
-        `SELECT p.code AS project_code, t.number AS tranche, e.amount_rials::text, e.created_at::text AS released_at
-           FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
-          WHERE NOT p.confidential ORDER BY e.created_at`,
-      ),
-    ]);
-    return { portfolios, projects, items, tranches, releases };
+        }));
+      case 'items':
+        return this.db.query(
+          `SELECT p.code AS project_code, i.code, i.title_fa, i.title_en, o.name_en AS owner_agency_en, i.weight_hundredths / 100.0 AS weight,
+                  i.planned_start::text, coalesce(i.due_at, i.planned_end)::text AS due_at, i.budget_rials::text,
+                  i.declared_percent, i.verified_percent, i.last_verified_at::text
+             FROM action_items i JOIN projects p ON p.id = i.project_id JOIN organizations o ON o.id = i.owner_agency_id
+            WHERE NOT p.confidential AND i.removed_at IS NULL ORDER BY p.code, i.code`,
+        );
+      case 'tranches':
+        return this.db.query(
+          `SELECT p.code AS project_code, t.number, t.amount_rials::text, t.state, t.created_at::text, t.released_at::text
+             FROM tranches t JOIN projects p ON p.id = t.project_id WHERE NOT p.confidential ORDER BY p.code, t.number`,
+        );
+      case 'releases':
+        return this.db.query(
+          `SELECT p.code AS project_code, t.number AS tranche, e.amount_rials::text, e.created_at::text AS released_at
+             FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
+            WHERE NOT p.confidential ORDER BY e.created_at`,
+        );
+    }
+  }
+
+  /** Every public table (the XLSX workbook). */
+  async openData(): Promise<Record<OpenDataTable, Table>> {
+    const tables = await Promise.all(OPEN_DATA_TABLES.map((t) => this.openDataTable(t)));
+    return Object.fromEntries(OPEN_DATA_TABLES.map((t, i) => [t, tables[i]])) as Record<OpenDataTable, Table>;
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { AppConfig } from '../config';
+import { temporalConnectionOptions } from './temporal-connection';
 
 /**
  * The Temporal client. The connection is lazy so the API starts, and reports itself unhealthy,
@@ -14,7 +15,7 @@ export class TemporalClient implements OnApplicationShutdown {
   constructor(@Inject(AppConfig) readonly config: AppConfig) {
     // Few retries: while Temporal is down a request gets its 503 in about a second, not after ~20 s.
     this.connection = Connection.lazy({
-      address: config.TEMPORAL_ADDRESS,
+      ...temporalConnectionOptions(config),
       interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
     });
     this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });

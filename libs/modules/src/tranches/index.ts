@@ -4,3 +4,5 @@ export * from './tranche-workflows';
 export * from './tranches.module';
 export * from './tranches.service';
 export * from './dto';
+export * from './tranche-gates';
+export * from './committee-holds';

@@ -1,13 +1,15 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { chainGate, isTerminal, parseRials, refuseDecision, sumRials, type TrancheState } from '@pelekan/core';
+import { DataSource } from 'typeorm';
+import { allocateProportionally, isTerminal, parseRials, refuseDecision, sumRials } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import { ProjectsService } from '../projects/projects.service';
 import { CreateTrancheDto, TrancheDecisionDto, TrancheQueryDto } from './dto';
 import { Tranche, TrancheItem } from './tranche.entities';
+import { CommitteeHold, CommitteeHolds } from './committee-holds';
+import { TrancheGates } from './tranche-gates';
 import { refusalAsError, TrancheWorkflows } from './tranche-workflows';
 
 export interface GateItemView {
@@ -24,8 +26,6 @@ export interface GateItemView {
   pendingDeclaration: { id: string; percent: number; declaredAt: string } | null;
 }
 
-const OPEN_STATES: TrancheState[] = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
-
 @Injectable()
 export class TranchesService implements OnModuleInit {
   private readonly logger = new Logger(TranchesService.name);
@@ -34,11 +34,13 @@ export class TranchesService implements OnModuleInit {
     @InjectDataSource() private readonly db: DataSource,
     private readonly projects: ProjectsService,
     private readonly workflows: TrancheWorkflows,
+    private readonly gates: TrancheGates,
+    private readonly holds: CommitteeHolds,
     private readonly events: DomainEvents,
   ) {}
 
   onModuleInit(): void {
-    this.events.on('itemVerificationChanged', ({ itemIds }) => this.nudgeTranchesGatedBy(itemIds));
+    this.events.on('itemVerificationChanged', ({ itemIds }) => this.gates.nudgeTranchesGatedBy(itemIds));
   }
 
   /**
@@ -53,14 +55,15 @@ export class TranchesService implements OnModuleInit {
         throw new Conflict("the project's budget is not set yet; set it before creating tranches", 'budget_not_set');
       }
 
-      const funded: Array<{ id: string; code: string; budgetRials: string; projectId: string }> = await tx.query(
-        `SELECT id, code, budget_rials::text AS "budgetRials", project_id AS "projectId"
-           FROM action_items WHERE id = ANY($1::uuid[])`,
-        [dto.fundedItemIds],
-      );
+      const funded: Array<{ id: string; code: string; budgetRials: string; projectId: string; ownerAgencyId: string }> =
+        await tx.query(
+          `SELECT id, code, budget_rials::text AS "budgetRials", project_id AS "projectId", owner_agency_id AS "ownerAgencyId"
+             FROM action_items WHERE id = ANY($1::uuid[]) AND removed_at IS NULL ORDER BY id FOR SHARE`,
+          [dto.fundedItemIds],
+        );
       for (const itemId of dto.fundedItemIds) {
         const item = funded.find((f) => f.id === itemId);
-        if (!item) throw InvalidInput.field('fundedItemIds', `item ${itemId} does not exist`);
+        if (!item) throw InvalidInput.field('fundedItemIds', `item ${itemId} does not exist or was retired`);
         if (item.projectId !== projectId) {
           throw InvalidInput.field('fundedItemIds', `item ${item.code} belongs to another project`);
         }
@@ -98,12 +101,13 @@ export class TranchesService implements OnModuleInit {
         );
       }
 
-      const gate = await this.chainGateOf(tx, dto.fundedItemIds);
+      const gate = await this.gates.chainGateOf(tx, dto.fundedItemIds);
       const additional = (dto.additionalGateItemIds ?? []).filter((id) => !gate.includes(id));
       if (additional.length > 0) {
-        const found: Array<{ id: string }> = await tx.query('SELECT id FROM action_items WHERE id = ANY($1::uuid[])', [
-          additional,
-        ]);
+        const found: Array<{ id: string }> = await tx.query(
+          'SELECT id FROM action_items WHERE id = ANY($1::uuid[]) AND removed_at IS NULL',
+          [additional],
+        );
         const missing = additional.filter((id) => !found.some((f) => f.id === id));
         if (missing.length) throw InvalidInput.field('additionalGateItemIds', `unknown items: ${missing.join(', ')}`);
         if (additional.some((id) => dto.fundedItemIds.includes(id))) {
@@ -139,6 +143,17 @@ export class TranchesService implements OnModuleInit {
           source: 'additional' as const,
         })),
       ]);
+      // Who receives how much is fixed now: a later revision of owners or budgets cannot redirect it.
+      const owners = [...new Set(funded.map((f) => f.ownerAgencyId))].sort();
+      const shares = allocateProportionally(
+        amount,
+        owners.map((o) => sumRials(funded.filter((f) => f.ownerAgencyId === o).map((f) => BigInt(f.budgetRials)))),
+      );
+      await tx.query(
+        `INSERT INTO tranche_allocations (tranche_id, organization_id, amount_rials)
+         SELECT $1, o, a FROM unnest($2::uuid[], $3::numeric[]) AS x(o, a)`,
+        [saved.id, owners, shares.map(String)],
+      );
       await tx.query(
         `INSERT INTO tranche_events (tranche_id, seq, actor_id, from_state, to_state, reason, detail)
          VALUES ($1, 0, $2, NULL, 'waiting_on_items', 'created', $3)`,
@@ -148,26 +163,6 @@ export class TranchesService implements OnModuleInit {
     });
     await this.startWorkflow(tranche);
     return this.get(tranche.id);
-  }
-
-  /** Gate by the action-chain rule; refuses a tranche funding an item together with its predecessor. */
-  private async chainGateOf(tx: EntityManager, fundedItemIds: string[]): Promise<string[]> {
-    const links: Array<{ from: string; to: string; fromCode: string; toCode: string }> = await tx.query(
-      `SELECT l.from_item_id AS "from", l.to_item_id AS "to", f.code AS "fromCode", t.code AS "toCode"
-         FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
-        WHERE l.to_item_id = ANY($1::uuid[]) AND f.removed_at IS NULL AND t.removed_at IS NULL`,
-      [fundedItemIds],
-    );
-    const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
-    if (fundsAcrossLink.length > 0) {
-      const l = links.find((x) => x.from === fundsAcrossLink[0].from && x.to === fundsAcrossLink[0].to)!;
-      throw InvalidInput.field(
-        'fundedItemIds',
-        `the tranche would fund item ${l.toCode} together with its predecessor ${l.fromCode}; ` +
-          `by the action chain, ${l.toCode}'s money waits until ${l.fromCode} is 100% verified, so fund them in separate tranches`,
-      );
-    }
-    return gate;
   }
 
   private async startWorkflow(tranche: { id: string; createdBy: string }): Promise<void> {
@@ -191,120 +186,49 @@ export class TranchesService implements OnModuleInit {
     return pending.length;
   }
 
-  private async nudgeTranchesGatedBy(itemIds: string[]): Promise<void> {
-    const tranches: Array<{ id: string; createdBy: string }> = await this.db.query(
-      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranche_items ti JOIN tranches t ON t.id = ti.tranche_id
-        WHERE ti.role = 'gate' AND ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
-      [itemIds, OPEN_STATES],
-    );
-    await Promise.all(tranches.map((t) => this.workflows.gateChanged(t)));
-  }
-
-  /** The monitoring committee's holds in force on these projects' pending tranches. */
-  async activeHolds(projectIds: string[], manager: EntityManager = this.db.manager): Promise<CommitteeHold[]> {
-    if (projectIds.length === 0) return [];
-    return manager.query(
-      `SELECT id, project_id AS "projectId", case_id AS "caseId", reason, placed_at AS "placedAt", placed_by AS "placedBy"
-         FROM tranche_holds WHERE project_id = ANY($1::uuid[]) AND lifted_at IS NULL ORDER BY placed_at`,
-      [projectIds],
-    );
-  }
-
-  /**
-   * Holds a project's pending tranches: approval is refused, and a release not yet paid goes back to
-   * held. Locks the pending tranches first so a release in flight either pays before the hold or sees it.
-   */
-  async placeHold(tx: EntityManager, hold: { projectId: string; caseId: string | null; reason: string; actorId: string }) {
-    await tx.query(`SELECT id FROM tranches WHERE project_id = $1 AND state = ANY($2::text[]) ORDER BY id FOR UPDATE`, [
-      hold.projectId,
-      OPEN_STATES,
-    ]);
-    const [row] = await tx.query(
-      `INSERT INTO tranche_holds (project_id, case_id, reason, placed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [hold.projectId, hold.caseId, hold.reason, hold.actorId],
-    );
-    return row.id as string;
-  }
-
-  async liftHold(actor: Actor, holdId: string, reason: string) {
-    const projectId = await this.db.transaction(async (tx) => {
-      const [hold] = await tx.query('SELECT project_id, lifted_at FROM tranche_holds WHERE id = $1 FOR UPDATE', [holdId]);
-      if (!hold) throw new NotFound('hold', holdId);
-      if (hold.lifted_at) throw new Conflict('the hold is already lifted', 'hold_lifted');
-      await tx.query('UPDATE tranche_holds SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1', [
-        holdId,
-        actor.userId,
-        reason,
-      ]);
-      return hold.project_id as string;
-    });
-    return { id: holdId, projectId, lifted: true, activeHolds: await this.activeHolds([projectId]) };
-  }
-
-  /**
-   * Recomputes the action-chain gate of every pending tranche funding items of these projects, after
-   * their plan or prerequisites changed. Released tranches are never touched. Returns the tranches to
-   * wake once the transaction commits.
-   */
-  async regate(tx: EntityManager, projectIds: string[]): Promise<Array<{ id: string; createdBy: string }>> {
-    const pending: Array<{ id: string; createdBy: string }> = await tx.query(
-      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranches t
-         JOIN tranche_items ti ON ti.tranche_id = t.id AND ti.role = 'funds'
-         JOIN action_items i ON i.id = ti.item_id
-        WHERE i.project_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
-      [projectIds, OPEN_STATES],
-    );
-    for (const tranche of pending) {
-      const funded: Array<{ item_id: string }> = await tx.query(
-        `SELECT item_id FROM tranche_items WHERE tranche_id = $1 AND role = 'funds'`,
-        [tranche.id],
-      );
-      const gate = await this.chainGateOf(tx, funded.map((f) => f.item_id));
-      await tx.query(
-        `DELETE FROM tranche_items ti USING action_items i
-          WHERE ti.tranche_id = $1 AND ti.role = 'gate' AND i.id = ti.item_id
-            AND (ti.source = 'chain' OR i.removed_at IS NOT NULL)`,
-        [tranche.id],
-      );
-      await tx.query(
-        `INSERT INTO tranche_items (tranche_id, item_id, role, source)
-         SELECT $1, g, 'gate', 'chain' FROM unnest($2::uuid[]) AS g ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
-        [tranche.id, gate],
-      );
-    }
-    return pending;
-  }
-
-  /** Wakes tranche workflows after their gate changed (post-commit; a lost wake-up only waits for the re-check). */
-  async nudge(tranches: Array<{ id: string; createdBy: string }>): Promise<void> {
-    await Promise.all(
-      tranches.map((t) =>
-        this.workflows.gateChanged(t).catch((e) => this.logger.warn(`could not wake tranche ${t.id}: ${(e as Error).message}`)),
-      ),
-    );
-  }
-
   async requireTranche(id: string): Promise<Tranche> {
     const tranche = await this.db.manager.findOneBy(Tranche, { id });
     if (!tranche) throw new NotFound('tranche', id);
     return tranche;
   }
 
-  /** A PBO decision: checked here for a quick, clear refusal, then decided by the workflow (the authority). */
+  /**
+   * A PBO decision: checked here for a quick, clear refusal, then decided by the workflow (the
+   * authority). An approval is first recorded as this authenticated officer's: the payment
+   * transaction pays only against such a record, so an approval sent to Temporal directly pays nothing.
+   */
   async decide(actor: Actor, id: string, dto: TrancheDecisionDto) {
     const tranche = await this.requireTranche(id);
     const decision = { action: dto.action, actorId: actor.userId, reason: dto.reason?.trim() || undefined };
-    const committeeHold = (await this.activeHolds([tranche.projectId])).length > 0;
+    const committeeHold = (await this.holds.active([tranche.projectId])).length > 0;
     const refusal = refuseDecision({ state: tranche.state, createdBy: tranche.createdBy, committeeHold }, decision);
     if (refusal) throw refusalAsError(refusal.code, refusal.message);
-    await this.workflows.decide(tranche, decision);
+    let approvalId: string | null = null;
+    if (dto.action === 'approve') {
+      const [row] = await this.db.query('INSERT INTO tranche_approvals (tranche_id, approved_by) VALUES ($1, $2) RETURNING id', [
+        id,
+        actor.userId,
+      ]);
+      approvalId = row.id as string;
+    }
+    try {
+      await this.workflows.decide(tranche, decision);
+    } catch (error) {
+      if (approvalId) {
+        await this.db.query(
+          `UPDATE tranche_approvals SET status = 'voided', closed_at = now(), close_reason = $2 WHERE id = $1 AND status = 'requested'`,
+          [approvalId, `the workflow refused the approval: ${(error as Error).message}`.slice(0, 500)],
+        );
+      }
+      throw error;
+    }
     return this.get(id);
   }
 
   /** The tranche with what it funds, what gates it, what it still waits on, and its history. */
   async get(id: string) {
     const tranche = await this.requireTranche(id);
-    const [funded, gate, history, ledger] = await Promise.all([
+    const [funded, gate, history, ledger, allocations, gateChanges] = await Promise.all([
       this.db.query(
         `SELECT i.id, i.code, i.title_fa AS "titleFa", i.title_en AS "titleEn", i.owner_agency_id AS "ownerAgencyId",
                 i.budget_rials::text AS "budgetRials", i.verified_percent AS "verifiedPercent"
@@ -326,16 +250,25 @@ export class TranchesService implements OnModuleInit {
         `SELECT id, amount_rials::text AS "amountRials", created_at AS "createdAt" FROM ledger_entries WHERE tranche_id = $1`,
         [id],
       ),
+      this.db.query(
+        `SELECT a.organization_id AS "organizationId", o.code, o.name_fa AS "nameFa", o.name_en AS "nameEn",
+                a.amount_rials::text AS "amountRials"
+           FROM tranche_allocations a JOIN organizations o ON o.id = a.organization_id WHERE a.tranche_id = $1 ORDER BY o.code`,
+        [id],
+      ),
+      this.gates.history(id),
     ]);
     const gateItems = gate.get(id) ?? [];
-    const holds = await this.activeHolds([tranche.projectId]);
+    const holds = await this.holds.active([tranche.projectId]);
     return {
       ...tranche,
       fundedItems: funded.map((f: any) => ({ ...f, budgetRials: BigInt(f.budgetRials) })),
       gate: gateItems,
       committeeHolds: holds,
       waitsOn: waitsOn(tranche, gateItems, holds),
+      allocations,
       history,
+      gateChanges,
       ledgerEntry: ledger[0] ? { ...ledger[0], amountRials: BigInt(ledger[0].amountRials) } : null,
     };
   }
@@ -350,7 +283,7 @@ export class TranchesService implements OnModuleInit {
       .limit(1000)
       .getMany();
     const gates = await this.gateItems(rows.map((r) => r.id));
-    const holds = await this.activeHolds([...new Set(rows.map((r) => r.projectId))]);
+    const holds = await this.holds.active([...new Set(rows.map((r) => r.projectId))]);
     return rows.map((t) => {
       const mine = holds.filter((h) => h.projectId === t.projectId);
       return { ...t, committeeHolds: mine, waitsOn: waitsOn(t, gates.get(t.id) ?? [], mine) };
@@ -373,15 +306,6 @@ export class TranchesService implements OnModuleInit {
     for (const { trancheId, ...item } of rows) result.set(trancheId, [...(result.get(trancheId) ?? []), item]);
     return result;
   }
-}
-
-export interface CommitteeHold {
-  id: string;
-  projectId: string;
-  caseId: string | null;
-  reason: string;
-  placedAt: Date;
-  placedBy: string;
 }
 
 export type WaitingOn =

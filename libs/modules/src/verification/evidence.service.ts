@@ -95,5 +95,6 @@ export class EvidenceService {
 /** Keeps the name printable and harmless in a Content-Disposition header. */
 export function sanitizeFilename(name: string | undefined): string {
   const base = ((name ?? '').split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
-  return (base || 'evidence').slice(0, 200);
+  // By code points: cutting by UTF-16 units could leave half a surrogate pair.
+  return Array.from(base || 'evidence').slice(0, 200).join('');
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
-import { ProjectsModule } from '../projects/projects.module';
+import { IndependenceModule } from '../independence/independence.module';
 import { EvidenceBlob, EvidenceFile } from './evidence-file.entity';
 import { EvidenceService } from './evidence.service';
 import { EvidenceStore, PostgresEvidenceStore } from './evidence-store';
@@ -14,7 +14,7 @@ import { VerificationService } from './verification.service';
   imports: [
     TypeOrmModule.forFeature([ProgressDeclaration, VerificationDecision, EvidenceFile, EvidenceBlob]),
     IdentityModule,
-    ProjectsModule,
+    IndependenceModule,
   ],
   controllers: [VerificationController],
   providers: [VerificationService, EvidenceService, { provide: EvidenceStore, useClass: PostgresEvidenceStore }],

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { conflictsOfInterest } from '@pelekan/core';
 import { ActionItem } from '../action-plans/action-item.entity';
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../common/errors';
 import { AppConfig } from '../config';
-import { OrganizationsService } from '../identity/organizations.service';
-import { ProjectsService } from '../projects/projects.service';
+import { IndependencePolicy } from '../independence/independence.policy';
 import { DecideDeclarationDto, DeclareProgressDto, RevokeDecisionDto } from './dto';
 import { EvidenceFile } from './evidence-file.entity';
 import { ProgressDeclaration } from './progress-declaration.entity';
@@ -38,8 +36,7 @@ const DECLARATION_COLUMNS = `
 export class VerificationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly organizations: OrganizationsService,
-    private readonly projects: ProjectsService,
+    private readonly independence: IndependencePolicy,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
   ) {}
@@ -107,7 +104,7 @@ export class VerificationService {
         .getOne();
       if (!declaration) throw new NotFound('declaration', declarationId);
       const item = await this.lockItem(tx, declaration.itemId);
-      await this.assertIndependent(actor, item);
+      await this.independence.assertIndependent(actor, { projectId: item.projectId, itemOwnerIds: [item.ownerAgencyId] }, 'verify this item', tx);
       if (declaration.status !== 'pending') {
         throw new Conflict(`the declaration is already ${declaration.status}`, 'declaration_not_pending');
       }
@@ -165,7 +162,7 @@ export class VerificationService {
         .getOne();
       if (!decision) throw new NotFound('verification decision', decisionId);
       const item = await this.lockItem(tx, decision.itemId);
-      await this.assertIndependent(actor, item);
+      await this.independence.assertIndependent(actor, { projectId: item.projectId, itemOwnerIds: [item.ownerAgencyId] }, 'revoke a verification of this item', tx);
       if (decision.revokedAt) throw new Conflict('the decision is already revoked', 'already_revoked');
       if (decision.outcome === 'rejected') throw new Conflict('a rejection verified nothing to revoke', 'nothing_to_revoke');
       await tx.query(
@@ -226,7 +223,8 @@ export class VerificationService {
     if (actor.role !== 'committee') return rows;
     const result = [];
     for (const row of rows) {
-      result.push({ ...row, conflictOfInterest: (await this.conflicts(actor, row)).length > 0 });
+      const independent = await this.independence.isIndependent(actor, { projectId: row.projectId, itemOwnerIds: [row.ownerAgencyId] });
+      result.push({ ...row, conflictOfInterest: !independent });
     }
     return result;
   }
@@ -240,32 +238,5 @@ export class VerificationService {
       .getOne();
     if (!item) throw new NotFound('action item', itemId);
     return item;
-  }
-
-  private async conflicts(actor: Actor, item: { projectId: string; ownerAgencyId: string }): Promise<string[]> {
-    const supervised = [item.ownerAgencyId, ...(await this.projects.leadAgencies(item.projectId))];
-    const lineages = await this.organizations.lineages([actor.organizationId!, ...supervised]);
-    return conflictsOfInterest(
-      lineages.get(actor.organizationId!) ?? [actor.organizationId!],
-      supervised.map((org) => lineages.get(org) ?? [org]),
-    );
-  }
-
-  /**
-   * Finding 6: the supervisor is never the supervised. Enforced here, whatever the UI offers; the
-   * committee's escalation decisions use it too.
-   */
-  async assertIndependent(actor: Actor, item: { projectId: string; ownerAgencyId: string }, verb = 'verify'): Promise<void> {
-    const conflicting = await this.conflicts(actor, item);
-    if (conflicting.length > 0) {
-      const names = await this.db.query('SELECT name_en FROM organizations WHERE id = ANY($1::uuid[])', [conflicting]);
-      throw new Forbidden(
-        `you may not ${verb} this item: your organization is, or is part of the same body as, ${names
-          .map((n: { name_en: string }) => n.name_en)
-          .join(', ')}, which owns the item or leads the project`,
-        'conflict_of_interest',
-        { organizations: conflicting },
-      );
-    }
   }
 }

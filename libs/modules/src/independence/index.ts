@@ -1,0 +1,2 @@
+export * from './independence.module';
+export * from './independence.policy';
