@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD } from '@pelekan/modules';
+import { checkResponse, contractTally, type OpenApiDocument, recordViolations } from './contract';
 
 type BodyInit = NonNullable<NonNullable<Parameters<typeof fetch>[1]>['body']>;
 
@@ -8,9 +9,13 @@ export interface Answer<T = any> {
   headers: Headers;
 }
 
-/** A small HTTP client speaking to the API as named users (tokens cached per user). */
+/**
+ * A small HTTP client speaking to the API as named users (tokens cached per user). Every answer is
+ * checked against the API's own OpenAPI document (test/support/contract.ts); setup.ts reports what broke it.
+ */
 export class Http {
   private readonly tokens = new Map<string, string>();
+  private contractDocument?: Promise<OpenApiDocument | null>;
 
   constructor(readonly baseUrl: string) {}
 
@@ -29,11 +34,42 @@ export class Http {
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return {
+    const answer = {
       status: response.status,
       body: type.includes('json') && text ? JSON.parse(text) : (text as any),
       headers: response.headers,
     };
+    await this.checkContract(method, path, answer, text);
+    return answer;
+  }
+
+  /** Records how `answer` breaks the API's OpenAPI document, if it does. */
+  private async checkContract(method: string, path: string, answer: Answer, text: string): Promise<void> {
+    const doc = await this.documentOfApi();
+    if (!doc) {
+      contractTally.unchecked += 1;
+      return;
+    }
+    contractTally.checked += 1;
+    // The path the server saw: fetch resolves dot segments and percent-encodes what it must.
+    const pathname = new URL(path, this.baseUrl).pathname;
+    const type = answer.headers.get('content-type') ?? '';
+    recordViolations(checkResponse(doc, method, pathname, answer.status, type, text === '' ? undefined : answer.body), text);
+  }
+
+  /**
+   * The API's OpenAPI document, fetched once on first use. Not cached when it cannot be had (the
+   * server is stopped between answers in some suites): the next answer asks again.
+   */
+  private documentOfApi(): Promise<OpenApiDocument | null> {
+    this.contractDocument ??= fetch(`${this.baseUrl}/api/openapi.json`)
+      .then((response) => (response.ok ? (response.json() as Promise<OpenApiDocument>) : null))
+      .catch(() => null)
+      .then((doc) => {
+        if (!doc) this.contractDocument = undefined;
+        return doc;
+      });
+    return this.contractDocument;
   }
 
   async login(username: string, password = DEMO_PASSWORD): Promise<string> {

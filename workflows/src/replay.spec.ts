@@ -4,7 +4,8 @@
  * `patched()` or a new workflow type. Histories are recorded by the integration tests with
  * PELEKAN_RECORD_HISTORIES=1 and committed under workflows/histories/.
  */
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON, JSONToPayload } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,25 @@ describe('workflow replay (tranche and escalation sweep)', () => {
         'held-then-rejected.json',
         'verification-revoked.json',
         'escalation-sweep.json',
+        'recheck-timer-fired.json',
+        'continued-as-new.json',
+        'release-refused.json',
       ]),
     );
+  });
+
+  // A fixture named for a rare path is worth replaying only if the run really took that path.
+  it('has the rare paths its fixtures are named for', () => {
+    const timer = eventsOf('recheck-timer-fired.json');
+    expect(hasEvent(timer, 'TIMER_FIRED')).toBe(true);
+    expect(hasEvent(timer, 'WORKFLOW_EXECUTION_SIGNALED')).toBe(false); // only the re-check could open the gate
+
+    expect(hasEvent(eventsOf('continued-as-new.json'), 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(true);
+
+    expect(activityResults(eventsOf('release-refused.json'), 'releaseTranche')).toEqual([
+      expect.objectContaining({ outcome: 'refused', code: 'approver_not_pbo' }),
+      expect.objectContaining({ outcome: 'released' }),
+    ]);
   });
 
   it('replays every recorded history deterministically', async () => {
@@ -40,3 +58,27 @@ describe('workflow replay (tranche and escalation sweep)', () => {
     expect(results).toEqual(histories.map((h) => ({ workflowId: h.workflowId, error: undefined })));
   }, 120_000);
 });
+
+/** A recorded history's events, as the Temporal CLI exports them. */
+type RecordedEvent = { eventId: string; eventType: string } & Record<string, any>;
+
+function eventsOf(file: string): RecordedEvent[] {
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')).events;
+}
+
+/** `type` without its prefix, e.g. TIMER_FIRED. */
+function hasEvent(events: RecordedEvent[], type: string): boolean {
+  return events.some((e) => e.eventType === `EVENT_TYPE_${type}`);
+}
+
+/** The results of every completed run of the named activity, in order. */
+function activityResults(events: RecordedEvent[], activityName: string): unknown[] {
+  const scheduled = new Set(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityName)
+      .map((e) => e.eventId),
+  );
+  return events
+    .filter((e) => scheduled.has(e.activityTaskCompletedEventAttributes?.scheduledEventId))
+    .map((e) => defaultPayloadConverter.fromPayload(JSONToPayload(e.activityTaskCompletedEventAttributes.result.payloads[0])));
+}

@@ -18,6 +18,11 @@ export interface TrancheWorkflowInput {
   createdBy: string;
   /** Re-check the gate this often even without a signal, e.g. "1 hour" (tests use seconds). */
   recheckEvery: Duration;
+  /**
+   * Continue as new once the history passes this many events (default 2,000). Tests set it low to
+   * reach continue-as-new in seconds; the API never sets it. Carried across continue-as-new.
+   */
+  historyLimit?: number;
   /** Carried across continue-as-new. */
   resume?: { state: TrancheState; seq: number; approvedBy?: string };
 }

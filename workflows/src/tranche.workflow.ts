@@ -87,7 +87,8 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
     return (await checkGate(trancheId)).open;
   };
 
-  while (!historyIsLong()) {
+  const historyLimit = input.historyLimit ?? HISTORY_LIMIT;
+  while (!historyIsLong(historyLimit)) {
     switch (state) {
       case 'waiting_on_items': {
         if (gateDirty && (await gateOpens())) {
@@ -135,7 +136,7 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
   return continueAsNew<typeof trancheWorkflow>({ ...input, resume: { state, seq, approvedBy } });
 }
 
-function historyIsLong(): boolean {
+function historyIsLong(limit: number): boolean {
   const info = workflowInfo();
-  return info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT;
+  return info.continueAsNewSuggested || info.historyLength > limit;
 }

@@ -8,8 +8,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, loadConfig } from '@pelekan/modules';
 import { ApiModule } from './api.module';
-import { applyHardening, documentIdempotencyKey, trustProxySetting } from './http/hardening';
+import { applyHardening, trustProxySetting } from './http/hardening';
 import { jsonWithBigints } from './http/json';
+import { completeOpenApiDocument, routeFacts } from './http/openapi-document';
 import { ProblemFilter, toProblem } from './http/problem.filter';
 import { pelekanValidationPipe } from './http/validation';
 import openApiMetadata from './openapi.metadata';
@@ -69,6 +70,6 @@ export async function setUpOpenApi(app: INestApplication): Promise<void> {
       .addBearerAuth()
       .build(),
   );
-  documentIdempotencyKey(document);
+  completeOpenApiDocument(document, routeFacts(app));
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
 }

@@ -7,3 +7,5 @@ export * from './independence';
 export * from './jalali';
 export * from './escalation';
 export * from './plan-diff';
+export * from './budget';
+export * from './freshness';

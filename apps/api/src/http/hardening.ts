@@ -89,26 +89,3 @@ export function trustProxySetting(value: string): boolean | number | string {
     .filter(Boolean)
     .join(',');
 }
-
-/** Every mutating operation of the OpenAPI document names the optional Idempotency-Key header. */
-export function documentIdempotencyKey(document: { paths: Record<string, Record<string, any>> }): void {
-  for (const [path, operations] of Object.entries(document.paths)) {
-    if (path.endsWith('/auth/login')) continue;
-    for (const method of ['post', 'put', 'patch', 'delete']) {
-      const operation = operations[method];
-      if (!operation) continue;
-      operation.parameters = [
-        ...(operation.parameters ?? []),
-        {
-          name: 'Idempotency-Key',
-          in: 'header',
-          required: false,
-          description:
-            'Any unique string (e.g. a UUID) per intended change: a repeat with the same key returns the first answer ' +
-            'and changes nothing; the same key with a different request is refused with 422. Kept 24 hours.',
-          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
-        },
-      ];
-    }
-  }
-}

@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config';
+import { Database } from './database';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 
@@ -45,6 +46,7 @@ export function dataSourceOptions(url: string, tuning?: PoolTuning): DataSourceO
   };
 }
 
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
@@ -56,6 +58,8 @@ export class DatabaseModule {
           useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.DATABASE_URL, poolTuning(config)), autoLoadEntities: true }),
         }),
       ],
+      providers: [Database],
+      exports: [Database],
     };
   }
 }

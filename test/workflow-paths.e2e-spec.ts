@@ -1,0 +1,202 @@
+/**
+ * Rare paths of the tranche workflow, run for real and recorded as replay fixtures
+ * (PELEKAN_RECORD_HISTORIES=1): a gate noticed only by the periodic re-check, a continue-as-new,
+ * and a release the payment transaction refuses.
+ */
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  TRANCHE_WORKFLOW_TYPE,
+  trancheWorkflowId,
+  type TrancheWorkflowInput,
+} from '@pelekan/workflows/tranche.contract';
+import { orgId, projectWithPlan } from './support/fixtures';
+import { Harness, startHarness } from './support/harness';
+import { HISTORIES_DIR, recordHistory } from './support/histories';
+import { eventually } from './support/http';
+import { testStack } from './support/stack';
+
+describe('rare paths of the tranche workflow', () => {
+  let h: Harness;
+  let connection: Connection;
+  let temporalClient: Client;
+  let demoAgency: string;
+  const tranche = async (id: string) => (await h.http.as('pbo.officer1').get(`/api/tranches/${id}`)).body;
+  const userId = async (username: string) =>
+    (await h.db.query('SELECT id FROM users WHERE username = $1', [username]))[0].id as string;
+  const ledgerEntries = async (trancheId: string) =>
+    (await h.db.query('SELECT id FROM ledger_entries WHERE tranche_id = $1', [trancheId])).length;
+
+  beforeAll(async () => {
+    // A one-second re-check, so the timer path fires within the test.
+    h = await startHarness({ demoData: true, env: { GATE_RECHECK_INTERVAL: '1 second' } });
+    connection = await Connection.connect({ address: h.env.TEMPORAL_ADDRESS });
+    temporalClient = new Client({ connection, namespace: h.env.TEMPORAL_NAMESPACE });
+    demoAgency = await orgId(h.http, 'demo-agency');
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await h?.close();
+  });
+
+  /** A one-item project X with a tranche funding all of it; nothing gates the tranche. */
+  const ungatedTranche = async (code: string) => {
+    const p = await projectWithPlan(h.http, code, demoAgency, { items: [{ code: 'X', weight: 100, budgetRials: '500' }], links: [] });
+    const created = await h.http.as('pbo.officer1').post(`/api/projects/${p.projectId}/tranches`, { fundedItemIds: [p.item('X')] });
+    expect(created.status).toBe(201);
+    expect(created.body.gate).toEqual([]);
+    return created.body.id as string;
+  };
+
+  /**
+   * An ungated tranche whose workflow continues as new past `historyLimit` events. The API makes
+   * the tranche's id in the same request that starts its workflow, so a test cannot start the
+   * workflow first; instead the API's run is replaced before it ever runs. With the worker stopped
+   * it has executed no workflow task (no database write, nothing in its history but its start);
+   * the replacement gets the API's own input plus the limit, under the same workflow id, which the
+   * API keeps addressing (latest run) as in production.
+   */
+  const trancheWithHistoryLimit = async (code: string, historyLimit: number) => {
+    await h.stopWorker();
+    try {
+      const id = await ungatedTranche(code);
+      const apiInput = await inputOf(temporalClient.workflow.getHandle(trancheWorkflowId(id)));
+      expect(apiInput).toEqual({ trancheId: id, createdBy: await userId('pbo.officer1'), recheckEvery: '1 second' });
+      const run = await temporalClient.workflow.start(TRANCHE_WORKFLOW_TYPE, {
+        taskQueue: h.env.TEMPORAL_TASK_QUEUE,
+        workflowId: trancheWorkflowId(id),
+        args: [{ ...apiInput, historyLimit } satisfies TrancheWorkflowInput],
+        workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      });
+      return { id, firstRunId: run.firstExecutionRunId };
+    } finally {
+      await h.startWorker();
+    }
+  };
+
+  it('moves a waiting tranche to awaiting approval on the periodic re-check alone, with no signal', async () => {
+    const p = await projectWithPlan(h.http, 'WP-TIMER', demoAgency, {
+      items: [
+        { code: 'X', weight: 50, budgetRials: '500' },
+        { code: 'Y', weight: 50, budgetRials: '500' },
+      ],
+      links: [{ from: 'X', to: 'Y' }],
+    });
+    const created = await h.http.as('pbo.officer1').post(`/api/projects/${p.projectId}/tranches`, { fundedItemIds: [p.item('Y')] });
+    expect(created.body.gate.map((g: any) => g.code)).toEqual(['X']);
+    const id = created.body.id;
+    const handle = temporalClient.workflow.getHandle(trancheWorkflowId(id));
+    // Only once the workflow has found the gate closed and sleeps on its re-check timer.
+    await eventually(() => eventsOf(handle), (events) => events.some((e) => e.timerStartedEventAttributes));
+
+    // Behind the API's back, as a lost signal would leave it: the database changes, Temporal hears nothing.
+    await h.asOwner('UPDATE action_items SET verified_percent = 100 WHERE id = $1', [p.item('X')]);
+    const opened = await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
+    expect(opened.history.at(-1)).toMatchObject({ toState: 'awaiting_approval', reason: 'every gating item is 100% verified' });
+
+    const events = await eventsOf(handle);
+    expect(events.some((e) => e.timerFiredEventAttributes)).toBe(true);
+    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
+
+    // Ends the run, so the recorded history is a whole one.
+    const rejected = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'reject', reason: 'the gate was opened outside the committee' });
+    expect(rejected.status).toBe(201);
+    await eventually(() => tranche(id), (t) => t.state === 'rejected');
+    await handle.result();
+    await recordHistory(h, id, 'recheck-timer-fired');
+  });
+
+  it('continues as new past its history limit and the next run still releases the tranche', async () => {
+    const historyLimit = 120;
+    const { id, firstRunId } = await trancheWithHistoryLimit('WP-CAN', historyLimit);
+
+    await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
+    // The one-second re-check alone grows the history past the limit within seconds.
+    const firstRun = temporalClient.workflow.getHandle(trancheWorkflowId(id), firstRunId);
+    await eventually(() => firstRun.describe(), (d) => d.status.name === 'CONTINUED_AS_NEW', 60_000);
+
+    const approved = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' });
+    expect(approved.status).toBe(201);
+    const released = await eventually(() => tranche(id), (t) => t.state === 'released');
+    expect(released.history.map((e: any) => e.toState)).toEqual(['waiting_on_items', 'awaiting_approval', 'approved', 'released']);
+    expect(await ledgerEntries(id)).toBe(1);
+
+    // The release happened in a later run, which carried the limit and the tranche's state over.
+    expect((await eventsOf(firstRun)).at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    const workflow = temporalClient.workflow.getHandle(trancheWorkflowId(id));
+    expect(await workflow.result()).toMatchObject({ state: 'released' });
+    const latest = await workflow.describe();
+    expect(latest.runId).not.toBe(firstRunId);
+    expect(latest.status.name).toBe('COMPLETED');
+    expect(await inputOf(temporalClient.workflow.getHandle(trancheWorkflowId(id), latest.runId))).toMatchObject({
+      historyLimit,
+      resume: { state: 'awaiting_approval' },
+    });
+    await recordRun(h, trancheWorkflowId(id), firstRunId, 'continued-as-new');
+  });
+
+  it('sends a tranche back to awaiting approval when payment refuses the approver, then releases on a proper approval', async () => {
+    const id = await ungatedTranche('WP-REFUSED');
+    await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
+    const handle = temporalClient.workflow.getHandle(trancheWorkflowId(id));
+
+    // Straight to Temporal, naming an agency user: the workflow accepts it, the payment transaction does not.
+    const answer = await handle.executeUpdate('decide', { args: [{ action: 'approve', actorId: await userId('agency.demo') }] });
+    expect(answer).toMatchObject({ state: 'approved' });
+    const refused = await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval' && t.history.length >= 4);
+    expect(refused.history.at(-1)).toMatchObject({
+      fromState: 'approved',
+      toState: 'awaiting_approval',
+      reason: 'approval voided before payment: the approver is not an active PBO officer',
+    });
+    expect(await ledgerEntries(id)).toBe(0);
+
+    const approved = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' });
+    expect(approved.status).toBe(201);
+    const released = await eventually(() => tranche(id), (t) => t.state === 'released');
+    expect(released.history.map((e: any) => e.toState)).toEqual([
+      'waiting_on_items',
+      'awaiting_approval',
+      'approved',
+      'awaiting_approval',
+      'approved',
+      'released',
+    ]);
+    expect(await ledgerEntries(id)).toBe(1);
+    await handle.result();
+    await recordHistory(h, id, 'release-refused');
+  });
+});
+
+/** A run's history events, in order. */
+async function eventsOf(handle: WorkflowHandle) {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+/** The input a run was started with. */
+async function inputOf(handle: WorkflowHandle): Promise<TrancheWorkflowInput> {
+  const [started] = await eventsOf(handle);
+  return defaultPayloadConverter.fromPayload(started.workflowExecutionStartedEventAttributes!.input!.payloads![0]);
+}
+
+/**
+ * Records one run of a workflow, not its latest: after continue-as-new the workflow id names the
+ * new run, and this fixture is the run that ended in ContinueAsNew. Same exporter as recordHistory.
+ */
+async function recordRun(h: Harness, workflowId: string, runId: string, name: string): Promise<void> {
+  if (process.env.PELEKAN_RECORD_HISTORIES !== '1') return;
+  const cli = testStack().temporalCliPath;
+  if (!cli) throw new Error('recording histories needs the Temporal CLI');
+  const json = execFileSync(cli, [
+    'workflow', 'show',
+    '--address', h.env.TEMPORAL_ADDRESS,
+    '--namespace', h.env.TEMPORAL_NAMESPACE,
+    '--workflow-id', workflowId,
+    '--run-id', runId,
+    '--output', 'json',
+  ]);
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), json);
+}
