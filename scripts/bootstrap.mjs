@@ -99,6 +99,10 @@ switch (command) {
     handOver(process.execPath, ['--enable-source-maps', 'dist/apps/local/src/main.js', ...rest]);
     break;
   case 'test':
+    // The habits before the behaviour: the whole tree type-checks (tests and web app included) and lints.
+    say('type-checking (apps, libs, workflows, tests, web) and linting');
+    run('npm', ['run', '--silent', 'typecheck']);
+    run('npm', ['run', '--silent', 'lint']);
     ensureChromium();
     handOver(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...rest]);
     break;

@@ -8,6 +8,9 @@
  * 2. PostgreSQL and the Temporal dev server (with its persistent file) are stopped and started again
  *    in the middle of activity: meanwhile the API answers 503 with a clear message, then recovers by
  *    itself, and nothing is lost.
+ *
+ * The dice (which worker, when to kill) come from FAULT_SEED, printed in the suite's name: run again
+ * with FAULT_SEED=<seed> to replay the same choices (timings against real servers still vary).
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,10 +24,12 @@ import { demoProject } from './support/demo';
 import { createUser, orgId, projectWithChain } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
 import { eventually } from './support/http';
+import { seededRandom } from './support/seeded';
 import { testStack } from './support/stack';
 import { spawnWorker, WorkerProcess } from './support/worker-process';
 
 const CYCLES = Number(process.env.FAULT_CYCLES ?? 32);
+const dice = seededRandom('FAULT_SEED');
 const ITO = 'information-technology-organization-of-iran';
 
 jest.setTimeout(420_000);
@@ -54,7 +59,7 @@ async function expectLedgerConsistent(h: Harness, releasedTrancheIds: string[]) 
   expect(BigInt(agencies.balance)).toBe(total);
 }
 
-describe(`faults: the worker killed at random points of ${CYCLES} release cycles`, () => {
+describe(`faults: the worker killed at random points of ${CYCLES} release cycles (FAULT_SEED=${dice.seed})`, () => {
   let h: Harness;
   let worker: WorkerProcess | undefined;
   const markers = mkdtempSync(join(tmpdir(), 'pelekan-chaos-'));
@@ -76,7 +81,7 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
     let kills = 0;
     let failpointKills = 0;
     const startWorker = async () => {
-      const roll = Math.random();
+      const roll = dice.next();
       const failpoint = roll < 0.25 ? 'release.beforeCommit' : roll < 0.5 ? 'release.afterCommit' : null;
       const extra: Record<string, string> = failpoint
         ? { ENABLE_FAILPOINTS: 'true', PELEKAN_FAILPOINTS: `${failpoint}=kill-once:${join(markers, `${++incarnation}-${randomUUID()}`)}` }
@@ -93,7 +98,7 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
     let chaos = true;
     const monkey = (async () => {
       while (chaos) {
-        await sleep(500 + Math.random() * 3500);
+        await sleep(500 + dice.next() * 3500);
         if (!chaos) break;
         const victim = worker!;
         if (victim.child.exitCode === null && victim.child.signalCode === null) {
@@ -107,12 +112,12 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
 
     // The cycles: create (officer 1), wait for the gate, approve (officer 2), each at its own pace.
     const cycle = async (p: (typeof projects)[number], i: number) => {
-      await sleep(Math.random() * 8000);
+      await sleep(dice.next() * 8000);
       const created = await h.http.as('pbo.officer1').post(`/api/projects/${p.projectId}/tranches`, { fundedItemIds: [p.item('A')] });
       expect(created.status).toBe(201);
       const id: string = created.body.id;
       await eventually(async () => (await h.http.as('pbo.officer2').get(`/api/tranches/${id}`)).body, (t) => t.state !== 'waiting_on_items', 180_000);
-      await sleep(Math.random() * 3000);
+      await sleep(dice.next() * 3000);
       // The approval waits for the workflow; a dead worker may make it time out: ask again (four eyes and the
       // workflow's validator make a repeat harmless; the idempotency key makes it the same request).
       const key = `approve-${id}`;
@@ -172,7 +177,7 @@ describe('faults: PostgreSQL and Temporal restarted in the middle of activity', 
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (chunk) => {
+      child.stdout.on('data', (chunk) => {
         out += chunk;
         if (out.includes('\n')) resolve(out.split('\n')[0]);
       });

@@ -309,7 +309,7 @@ async function main(): Promise<void> {
 
 /** Every statement TypeORM sends while `work` runs (transaction control left out). */
 async function recordSql(app: INestApplicationContext, work: () => Promise<unknown>): Promise<Array<{ sql: string; params: unknown[] }>> {
-  const ds = app.get(DataSource) as unknown as { logger: { logQuery: (q: string, p?: unknown[]) => void } };
+  const ds: { logger: { logQuery: (q: string, p?: unknown[]) => void } } = app.get(DataSource);
   const recorded: Array<{ sql: string; params: unknown[] }> = [];
   const original = ds.logger.logQuery;
   ds.logger.logQuery = function (this: unknown, q: string, p?: unknown[]) {
@@ -371,7 +371,7 @@ async function releasePath(pool: Pool, base: string, data: Generated, n: number)
         [r.gate],
       )
     ).rows;
-    cases.push({ tranche: created.id as string, declaration });
+    cases.push({ tranche: created.id, declaration });
   }
   const awaiting = async (ids: string[]) =>
     new Set<string>(

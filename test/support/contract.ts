@@ -89,7 +89,9 @@ function convertKeyword(keyword: string, value: any, schema: OpenApiSchema, opti
 }
 
 function allowNull(schema: JsonSchema): JsonSchema {
-  if (typeof schema.type === 'string' && !schema.$ref) return { ...schema, type: [schema.type, 'null'] };
+  // A composition (allOf/anyOf/oneOf beside `type`) would still refuse null through its members: wrap it.
+  const composed = schema.$ref || SUBSCHEMA_LISTS.some((keyword) => keyword in schema);
+  if (typeof schema.type === 'string' && !composed) return { ...schema, type: [schema.type, 'null'] };
   return { anyOf: [schema, { type: 'null' }] };
 }
 

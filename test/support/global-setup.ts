@@ -14,7 +14,7 @@ const quietLogger = {
 };
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __PELEKAN_STACK_STOP__: (() => Promise<void>) | undefined;
 }
 

@@ -2,11 +2,12 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, loadConfig } from '@pelekan/modules';
+import { AppConfig, loadConfig, logLevels } from '@pelekan/modules';
 import { ApiModule } from './api.module';
 import { applyHardening, trustProxySetting } from './http/hardening';
 import { jsonWithBigints } from './http/json';
@@ -17,14 +18,6 @@ import openApiMetadata from './openapi.metadata';
 
 export const API_PREFIX = 'api';
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-/** "warn" → error and warn; the default is "log". */
-export function logLevels(level = 'log'): LogLevel[] {
-  const index = LEVELS.indexOf(level as LogLevel);
-  return LEVELS.slice(0, index < 0 ? 3 : index + 1);
-}
-
 /**
  * Builds the HTTP application exactly as production runs it; tests call this too, so what they
  * exercise is what ships.
@@ -32,14 +25,23 @@ export function logLevels(level = 'log'): LogLevel[] {
 export async function createApiApp(env: Record<string, string | undefined> = {}): Promise<NestFastifyApplication> {
   // Read before Nest builds the app: the adapter needs to know which proxies to believe.
   const early = loadConfig({ ...process.env, ...env });
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: trustProxySetting(early.TRUST_PROXY) });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    trustProxy: trustProxySetting(early.TRUST_PROXY),
+    // What Fastify refuses before any route runs (a malformed URL, an over-long parameter) answers
+    // with the same Problem body as every other error, as the OpenAPI document says.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const problem = toProblem(error);
+      void reply.code(problem.statusCode).send(problem);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     logger: logLevels(env.LOG_LEVEL ?? process.env.LOG_LEVEL),
   });
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setReplySerializer(jsonWithBigints);
-  await app.register(multipart as any, {
+  await app.register(multipart, {
     limits: { fileSize: config.EVIDENCE_MAX_BYTES, files: 1, fields: 0, parts: 2 },
   });
   await applyHardening(app, API_PREFIX);
@@ -50,7 +52,7 @@ export async function createApiApp(env: Record<string, string | undefined> = {})
   await setUpOpenApi(app);
   // The web app (hash-routed single page): static files at the root, beside /api and /health.
   if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
-    await app.register(fastifyStatic as any, { root: config.WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, { root: config.WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
   }
   return app;
 }

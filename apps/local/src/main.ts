@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     };
 
     log('loading the demo data (the report\'s portfolios and the synthetic worked example)');
-    const context = await NestFactory.createApplicationContext(PelekanModule.forRoot(env as Record<string, string>), {
+    const context = await NestFactory.createApplicationContext(PelekanModule.forRoot(env), {
       logger: ['error', 'warn'],
     });
     const demo = await context.get(DemoDataService).load();

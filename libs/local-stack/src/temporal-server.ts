@@ -83,7 +83,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await waitForTemporal(address, namespace, 120_000, () => !exited);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     address,

@@ -15,7 +15,7 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
   const fastify = app.getHttpAdapter().getInstance();
 
   // The web app and Swagger UI load their scripts from this origin only; both use inline styles.
-  await app.register(helmet as any, {
+  await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -48,17 +48,17 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
   // The public portal and open data: PUBLIC_RATE_LIMIT requests a minute per client address. Kept
   // in each instance's memory (a database round trip per anonymous read would cost more than the
   // read): with N instances a client may get N times the limit, which still bounds abuse.
-  await app.register(rateLimit as any, { global: false });
-  const publicLimit = (fastify as any).rateLimit({
+  await app.register(rateLimit, { global: false });
+  const publicLimit = fastify.rateLimit({
     max: config.PUBLIC_RATE_LIMIT,
     timeWindow: 60_000,
-    keyGenerator: (request: any) => `public:${request.ip}`,
+    keyGenerator: (request) => `public:${request.ip}`,
   });
   const publicPrefix = `/${apiPrefix}/public/`;
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(publicPrefix)) return;
     try {
-      await publicLimit(request, reply);
+      await publicLimit.call(fastify, request, reply);
     } catch (error) {
       const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
       reply.header('retry-after', String(retryAfter));

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
@@ -41,14 +41,21 @@ const HTTP_CODES: Record<number, string> = {
   429: 'too_many_requests',
 };
 
+/** The error code a pg or Node error carries, on itself or on TypeORM's wrapped driver error. */
+function errorCode(error: unknown): string | undefined {
+  const facts = error as { code?: unknown; driverError?: { code?: unknown } } | null | undefined;
+  const code = facts?.code ?? facts?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Connection-level failures of PostgreSQL: the request may succeed once it is back. */
-function isDatabaseUnavailable(error: any): boolean {
-  const code: string | undefined = error?.code ?? error?.driverError?.code;
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = errorCode(error);
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(code ?? '') ||
     (typeof code === 'string' && code.startsWith('08')) ||
     /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
-      error?.message ?? '',
+      error instanceof Error ? error.message : '',
     )
   );
 }
@@ -86,9 +93,8 @@ export function toProblem(exception: unknown): Problem {
     // Nest turns Fastify's own errors (bad JSON, wrong content type, body too large) into these.
     const status = exception.getStatus();
     const body = exception.getResponse();
-    const message: string =
-      (typeof body === 'string' ? body : Array.isArray((body as any)?.message) ? (body as any).message.join('; ') : (body as any)?.message) ??
-      exception.message;
+    const said = typeof body === 'string' ? body : (body as { message?: unknown } | null)?.message;
+    const message: string = Array.isArray(said) ? said.join('; ') : typeof said === 'string' ? said : exception.message;
     if (status === 400) {
       const reason = /not valid JSON/i.test(message)
         ? bodyReason('FST_ERR_CTP_INVALID_JSON_BODY')
@@ -111,12 +117,12 @@ export function toProblem(exception: unknown): Problem {
       details: { dependency: 'database', ...(saturated ? { reason: 'pool_exhausted' } : {}) },
     });
   }
-  const busyCode = ((exception as any)?.driverError?.code ?? (exception as any)?.code) as string | undefined;
+  const busyCode = errorCode(exception);
   if (busyCode && PG_BUSY[busyCode]) {
     return problem(503, 'dependency_unavailable', PG_BUSY[busyCode], { details: { dependency: 'database', reason: `db_${busyCode}` } });
   }
   if (exception instanceof QueryFailedError) {
-    const pgCode = (exception as any).driverError?.code as string | undefined;
+    const pgCode = errorCode(exception);
     const mapped = pgCode ? PG_TO_HTTP[pgCode] : undefined;
     if (mapped) return problem(mapped[0], `db_${pgCode}`, mapped[1]);
   }
@@ -147,7 +153,7 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = toProblem(exception);
-    if (problem.statusCode >= HttpStatus.INTERNAL_SERVER_ERROR) {
+    if (problem.statusCode >= 500) {
       const request = host.switchToHttp().getRequest();
       this.logger.error(
         `${request?.method} ${request?.url} → ${problem.statusCode}: ${(exception as Error)?.message}`,
@@ -156,7 +162,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const retryAfter = problem.details?.retryAfterSeconds;
     if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-    else if (problem.statusCode === HttpStatus.SERVICE_UNAVAILABLE) reply.header('retry-after', '5');
+    else if (problem.statusCode === 503) reply.header('retry-after', '5');
     reply.status(problem.statusCode).send(problem);
   }
 }

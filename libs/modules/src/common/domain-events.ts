@@ -15,7 +15,8 @@ type Listener<K extends keyof DomainEventMap> = (event: DomainEventMap[K]) => Pr
 @Injectable()
 export class DomainEvents {
   private readonly logger = new Logger(DomainEvents.name);
-  private readonly listeners = new Map<keyof DomainEventMap, Listener<any>[]>();
+  // Keyed by event name; a listener is only ever stored under the name whose event type it takes.
+  private readonly listeners = new Map<keyof DomainEventMap, unknown[]>();
 
   on<K extends keyof DomainEventMap>(name: K, listener: Listener<K>): void {
     this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
@@ -23,7 +24,7 @@ export class DomainEvents {
 
   /** Awaits every listener; a failing listener is logged, never propagated to the caller. */
   async publish<K extends keyof DomainEventMap>(name: K, event: DomainEventMap[K]): Promise<void> {
-    for (const listener of this.listeners.get(name) ?? []) {
+    for (const listener of (this.listeners.get(name) ?? []) as Array<Listener<K>>) {
       try {
         await listener(event);
       } catch (error) {

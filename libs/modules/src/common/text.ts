@@ -5,6 +5,7 @@ import type { FieldProblem } from './errors';
  * type refuses it, which would surface as a 500) and UTF-16 surrogates without their pair (not
  * valid Unicode; they cannot be encoded as UTF-8).
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function unsafeTextReason(text: string): string | null {

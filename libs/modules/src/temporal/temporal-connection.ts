@@ -27,7 +27,7 @@ export function temporalTls(config: TemporalSettings): TLSConfig | false {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`${name}: cannot read ${file} (${(error as Error).message})`);
+      throw new Error(`${name}: cannot read ${file} (${(error as Error).message})`, { cause: error });
     }
   };
   return {
