@@ -9,3 +9,5 @@ export * from './escalation';
 export * from './plan-diff';
 export * from './budget';
 export * from './freshness';
+export * from './verification';
+export * from './ledger';

@@ -1,8 +1,7 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
-import { AppConfig, IdentityService, InvalidInput, registerIdempotency, TooManyRequests, unsafeTextProblems } from '@pelekan/modules';
+import { AppConfig, Database, IdentityService, InvalidInput, registerIdempotency, TooManyRequests, unsafeTextProblems } from '@pelekan/modules';
 import { toProblem } from './problem.filter';
 
 /**
@@ -68,7 +67,7 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
 
   const identity = app.get(IdentityService);
   registerIdempotency(fastify, {
-    db: app.get(DataSource),
+    db: app.get(Database),
     userOf: (token) => identity.actorFromToken(token).then((actor) => actor.userId, () => null),
     exclude: [`/${apiPrefix}/auth/login`],
   });

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../identity/auth.decorators';
 import { AuditService } from './audit.service';
-import { AuditQueryDto } from './dto';
+import { AuditEntryView, AuditQueryDto, AuditVerificationView } from './dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -13,13 +13,13 @@ export class AuditController {
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk the hash chain of the audit log; names the first tampered row, if any' })
-  verify() {
+  verify(): Promise<AuditVerificationView> {
     return this.audit.verify();
   }
 
   @Get('entries')
   @ApiOperation({ summary: 'Audit log rows (who, what, when, before and after), newest first' })
-  entries(@Query() query: AuditQueryDto) {
+  entries(@Query() query: AuditQueryDto): Promise<AuditEntryView[]> {
     return this.audit.entries(query);
   }
 }

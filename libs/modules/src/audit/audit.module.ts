@@ -6,6 +6,7 @@ import { AppConfig, durationMs } from '../config';
 import { AuditController } from './audit.controller';
 import { AuditActorInterceptor } from './audit.interceptor';
 import { attachAuditActorToSessions } from './audit-session';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 /**
@@ -15,7 +16,7 @@ import { AuditService } from './audit.service';
  */
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, { provide: APP_INTERCEPTOR, useClass: AuditActorInterceptor }],
+  providers: [AuditService, AuditRepository, { provide: APP_INTERCEPTOR, useClass: AuditActorInterceptor }],
   exports: [AuditService],
 })
 export class AuditModule implements OnModuleInit, OnModuleDestroy {

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -30,4 +31,58 @@ export class AuditQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------------
+
+export class AuditHeadView {
+  /** The last row of the chain. */
+  id: string;
+  /** Its hash, sha-256 hex. */
+  hash: string;
+}
+
+export class AuditSealsView {
+  /** AUDIT_KEY seals checked. */
+  checked: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The last row the seals cover (rows after it are not sealed yet); null before the first seal.' })
+  sealedUpTo: string | null;
+}
+
+/** The walk of the hash chain and its seals. */
+export class AuditVerificationView {
+  ok: boolean;
+  /** Rows checked. */
+  checked: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The first row edited, removed or inserted out of the chain; null when ok.' })
+  firstBadId: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  problem: string | null;
+  /** The chain's head: record it elsewhere to detect a rewrite of the whole chain later. */
+  head: AuditHeadView;
+  seals: AuditSealsView;
+}
+
+/** One change of one row: who, what, when, before and after. */
+export class AuditEntryView {
+  id: string;
+  at: Date;
+  /** A user id, or a system party such as "system:worker". */
+  actor: string;
+  @ApiProperty({ type: String, nullable: true })
+  actorUsername: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'What was being done, e.g. "PUT /api/projects/:id/budget".' })
+  context: string | null;
+  table: string;
+  @ApiProperty({ enum: ['INSERT', 'UPDATE', 'DELETE'] })
+  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The row's key, e.g. { id }." })
+  rowKey: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The row before (null for an insert); secrets redacted.' })
+  before: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The row after (null for a delete); secrets redacted.' })
+  after: Record<string, unknown> | null;
+  hash: string;
 }

@@ -12,19 +12,18 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DataSource } from 'typeorm';
+import type { Database } from '../database/database';
+import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-const RETENTION = '24 hours';
-/** An `in_progress` key older than this belongs to a request that died; a repeat may take it over. */
-const ABANDONED_AFTER = '5 minutes';
 /** Codes of 409 answers that say "try again": not stored. */
 const TRANSIENT_CODES = new Set(['db_40001', 'db_40P01', 'db_55P03', 'idempotency_key_in_progress']);
 
 export interface IdempotencyOptions {
-  db: DataSource;
+  /** The application's Database: the hooks write through its transactions and read through its pool. */
+  db: Database;
   /** The user id behind a bearer token, or null when it is not valid (the route's guard answers then). */
   userOf: (token: string) => Promise<string | null>;
   /** Paths that never take a key (login: nothing to repeat, and its answer is a secret). */
@@ -75,10 +74,13 @@ export function requestFingerprint(request: FastifyRequest): string {
 
 export function registerIdempotency(fastify: FastifyInstance, options: IdempotencyOptions): void {
   const { db } = options;
+  const keys = new IdempotencyRepository();
   const exclude = new Set(options.exclude ?? []);
   const waitMs = options.waitMs ?? 10_000;
   let reservations = 0;
 
+  // The hooks run outside the handler's transaction (before it opens, after it closed): each write
+  // here is its own small transaction, each read goes through the pool.
   fastify.addHook('preHandler', async (request, reply) => {
     const raw = request.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined || !MUTATING.has(request.method)) return;
@@ -94,31 +96,18 @@ export function registerIdempotency(fastify: FastifyInstance, options: Idempoten
 
     const fingerprint = requestFingerprint(request);
     if (++reservations % 200 === 0) {
-      void db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '${RETENTION}'`).catch(() => undefined);
+      void db.transaction((tx) => keys.purgeExpired(tx)).catch(() => undefined);
     }
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const [reserved] = await db.query(
-        `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (user_id, key) DO UPDATE
-           SET method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
-               state = 'in_progress', created_at = now(), response_status = NULL, response_type = NULL, response_body = NULL
-         WHERE idempotency_keys.created_at < now() - interval '${RETENTION}'
-            OR (idempotency_keys.state = 'in_progress' AND idempotency_keys.created_at < now() - interval '${ABANDONED_AFTER}'
-                AND idempotency_keys.request_hash = EXCLUDED.request_hash)
-         RETURNING id::text AS id`,
-        [userId, key, request.method, request.url, fingerprint],
+      const reserved = await db.transaction((tx) =>
+        keys.reserve(tx, { userId, key, method: request.method, path: request.url, requestHash: fingerprint }),
       );
       if (reserved) {
-        request.idempotency = { id: reserved.id };
+        request.idempotency = { id: reserved };
         return;
       }
-      const [first] = await db.query(
-        `SELECT method, path, request_hash AS "requestHash", state, response_status AS "status",
-                response_type AS "type", response_body AS "body"
-           FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key],
-      );
+      const first = await keys.find(db.reader, userId, key);
       if (!first) continue; // released meanwhile (its first answer was not stored): reserve again
       if (first.requestHash !== fingerprint) {
         return problem(
@@ -132,7 +121,7 @@ export function registerIdempotency(fastify: FastifyInstance, options: Idempoten
       if (first.state === 'done') {
         reply.header('idempotent-replayed', 'true');
         if (first.type) reply.header('content-type', first.type);
-        return reply.code(first.status).send(first.body ?? '');
+        return reply.code(first.status ?? 200).send(first.body ?? '');
       }
       if (Date.now() > deadline) {
         reply.header('retry-after', '1');
@@ -152,13 +141,10 @@ export function registerIdempotency(fastify: FastifyInstance, options: Idempoten
     try {
       if (storable) {
         const body = payload == null ? '' : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
-        await db.query(
-          `UPDATE idempotency_keys SET state = 'done', response_status = $2, response_type = $3, response_body = $4, completed_at = now()
-            WHERE id = $1`,
-          [reservation.id, status, String(reply.getHeader('content-type') ?? '') || null, body],
-        );
+        const type = String(reply.getHeader('content-type') ?? '') || null;
+        await db.transaction((tx) => keys.storeAnswer(tx, reservation.id, { status, type, body }));
       } else {
-        await db.query(`DELETE FROM idempotency_keys WHERE id = $1 AND state = 'in_progress'`, [reservation.id]);
+        await db.transaction((tx) => keys.release(tx, reservation.id));
       }
     } catch (error) {
       request.log.warn(`could not record the answer of idempotency key ${reservation.id}: ${(error as Error).message}`);

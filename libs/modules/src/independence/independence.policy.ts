@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { independenceConflicts, itemOwnerParties, type Party, projectParties } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Forbidden } from '../common/errors';
+import { Database } from '../database/database';
 import { OrganizationsService } from '../identity/organizations.service';
+import { IndependenceRepository } from './independence.repository';
 
 /** What a committee decision is about: a project, and the owners of the items it touches. */
 export interface DecisionSubject {
@@ -17,25 +18,26 @@ export interface DecisionSubject {
  * The one door every committee action goes through (finding 6): verifying, revoking, deciding an
  * escalation, lifting a hold, approving a plan revision. The parties of a decision are the
  * project's lead, co-lead and collaborating agencies and the owners of the items it touches; the
- * rule (libs/core independence) refuses a member related to any of them.
+ * rule (libs/core independence) refuses a member related to any of them, parents included.
+ *
+ * Every method reads through `manager`: inside a transaction, pass its manager; outside one, the
+ * default is the pool's reader (which refuses to serve inside a transaction).
  */
 @Injectable()
 export class IndependencePolicy {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: IndependenceRepository,
     private readonly organizations: OrganizationsService,
   ) {}
 
-  async partiesOf(subject: DecisionSubject, manager: EntityManager = this.db.manager): Promise<Party[]> {
-    const agencies: Array<{ organizationId: string; role: 'lead' | 'co_lead' | 'collaborating' }> = await manager.query(
-      `SELECT organization_id AS "organizationId", role FROM project_agencies WHERE project_id = $1`,
-      [subject.projectId],
-    );
+  async partiesOf(subject: DecisionSubject, manager: EntityManager = this.db.reader): Promise<Party[]> {
+    const agencies = await this.repository.projectAgencies(manager, subject.projectId);
     return [...projectParties(agencies), ...itemOwnerParties(subject.itemOwnerIds)];
   }
 
   /** 403 conflict_of_interest naming each organization and why it is a party, unless the member is independent of all. */
-  async assertIndependent(actor: Actor, subject: DecisionSubject, verb: string, manager: EntityManager = this.db.manager): Promise<void> {
+  async assertIndependent(actor: Actor, subject: DecisionSubject, verb: string, manager: EntityManager = this.db.reader): Promise<void> {
     if (!actor.organizationId) {
       throw new Forbidden(`only a member of the monitoring committee's organizations may ${verb}`, 'conflict_of_interest');
     }
@@ -47,13 +49,13 @@ export class IndependencePolicy {
       (id) => lineages.get(id) ?? [id],
     );
     if (conflicts.length === 0) return;
-    const names: Array<{ id: string; code: string; name_en: string }> = await manager.query(
-      'SELECT id, code, name_en FROM organizations WHERE id = ANY($1::uuid[])',
-      [conflicts.map((c) => c.organizationId)],
+    const names = await this.repository.organizationNames(
+      manager,
+      conflicts.map((c) => c.organizationId),
     );
     const described = conflicts.map((c) => {
       const org = names.find((n) => n.id === c.organizationId);
-      return { id: c.organizationId, code: org?.code ?? null, nameEn: org?.name_en ?? c.organizationId, roles: c.roles };
+      return { id: c.organizationId, code: org?.code ?? null, nameEn: org?.nameEn ?? c.organizationId, roles: c.roles };
     });
     throw new Forbidden(
       `you may not ${verb}: your organization is, or is part of the same body as, ${described
@@ -65,7 +67,7 @@ export class IndependencePolicy {
   }
 
   /** Whether the member may act, without throwing (the committee queue marks what each member may decide). */
-  async isIndependent(actor: Actor, subject: DecisionSubject, manager: EntityManager = this.db.manager): Promise<boolean> {
+  async isIndependent(actor: Actor, subject: DecisionSubject, manager: EntityManager = this.db.reader): Promise<boolean> {
     try {
       await this.assertIndependent(actor, subject, 'decide', manager);
       return true;

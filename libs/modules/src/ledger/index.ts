@@ -1,3 +1,2 @@
-export * from './ledger.entities';
 export * from './ledger.module';
 export * from './ledger.service';

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerController } from './ledger.controller';
-import { LedgerAccount, LedgerEntry, LedgerPosting } from './ledger.entities';
+import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([LedgerAccount, LedgerEntry, LedgerPosting])],
   controllers: [LedgerController],
-  providers: [LedgerService],
+  providers: [LedgerService, LedgerRepository],
   exports: [LedgerService],
 })
 export class LedgerModule {}

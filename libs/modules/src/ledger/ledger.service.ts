@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { sumRials } from '@pelekan/core';
+import type { EntityManager } from 'typeorm';
+import { debitAndCredit, type ReleasePosting, releasePostings } from '@pelekan/core';
 import type { Actor } from '../common/actor';
+import { Database } from '../database/database';
+import { BalanceView, LedgerEntryView } from './dto';
+import { LedgerRepository } from './ledger.repository';
 
 export interface ReleaseToRecord {
   /** Unique per release; a second write with the same key records nothing. */
@@ -18,114 +20,64 @@ export interface ReleaseToRecord {
 /** Double-entry record of money released: debit the PBO treasury, credit the receiving agencies. */
 @Injectable()
 export class LedgerService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly db: Database,
+    private readonly repository: LedgerRepository,
+  ) {}
 
   /**
    * Writes the release inside the caller's transaction. Returns the entry id and whether this call
    * created it (false: it existed already, nothing was written).
    */
   async recordRelease(tx: EntityManager, release: ReleaseToRecord): Promise<{ entryId: string; created: boolean }> {
-    if (sumRials(release.credits.map((c) => c.amountRials)) !== release.amountRials) {
-      throw new Error(`credits do not add up to the released amount for tranche ${release.trancheId}`);
+    let postings: ReleasePosting[];
+    try {
+      postings = releasePostings(release.amountRials, release.credits);
+    } catch (error) {
+      throw new Error(`${(error as Error).message} for tranche ${release.trancheId}`);
     }
-    const inserted: Array<{ id: string }> = await tx.query(
-      `INSERT INTO ledger_entries (business_key, tranche_id, project_id, amount_rials, approved_by)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-      [release.businessKey, release.trancheId, release.projectId, release.amountRials.toString(), release.approvedBy],
-    );
-    if (inserted.length === 0) {
-      const [existing] = await tx.query('SELECT id FROM ledger_entries WHERE business_key = $1 OR tranche_id = $2', [
-        release.businessKey,
-        release.trancheId,
-      ]);
-      return { entryId: existing.id, created: false };
+    const entryId = await this.repository.insertEntry(tx, release);
+    if (entryId === null) {
+      const existing = await this.repository.existingEntryId(tx, release.businessKey, release.trancheId);
+      return { entryId: existing!, created: false };
     }
-    const entryId = inserted[0].id;
-    const treasury = await this.account(tx, null);
-    await this.post(tx, entryId, treasury, release.projectId, -release.amountRials);
-    for (const credit of release.credits) {
-      if (credit.amountRials === 0n) continue;
-      await this.post(tx, entryId, await this.account(tx, credit.organizationId), release.projectId, credit.amountRials);
+    for (const posting of postings) {
+      const accountId = await this.repository.accountId(tx, posting.organizationId);
+      await this.repository.insertPosting(tx, { entryId, accountId, projectId: release.projectId, ...debitAndCredit(posting.amountRials) });
+      await this.repository.moveBalance(tx, accountId, posting.amountRials);
     }
     return { entryId, created: true };
   }
 
-  private async account(tx: EntityManager, organizationId: string | null): Promise<string> {
-    const kind = organizationId ? 'agency' : 'treasury';
-    const conflictTarget = organizationId ? '(organization_id) WHERE kind = \'agency\'' : "(kind) WHERE kind = 'treasury'";
-    await tx.query(
-      `INSERT INTO ledger_accounts (kind, organization_id) VALUES ($1, $2) ON CONFLICT ${conflictTarget} DO NOTHING`,
-      [kind, organizationId],
-    );
-    const [row] = await tx.query(
-      'SELECT id FROM ledger_accounts WHERE kind = $1 AND organization_id IS NOT DISTINCT FROM $2',
-      [kind, organizationId],
-    );
-    return row.id;
-  }
-
-  /** Positive amount credits the account, negative debits it; the balance moves in the same statement set. */
-  private async post(tx: EntityManager, entryId: string, accountId: string, projectId: string, amount: bigint) {
-    const debit = amount < 0n ? -amount : 0n;
-    const credit = amount > 0n ? amount : 0n;
-    await tx.query(
-      `INSERT INTO ledger_postings (entry_id, account_id, project_id, debit_rials, credit_rials) VALUES ($1, $2, $3, $4, $5)`,
-      [entryId, accountId, projectId, debit.toString(), credit.toString()],
-    );
-    await tx.query('UPDATE ledger_accounts SET balance_rials = balance_rials + $1 WHERE id = $2', [
-      amount.toString(),
-      accountId,
-    ]);
-  }
-
   /** Account balances; an agency user sees only its own account. */
-  async balances(actor: Actor) {
-    const rows = await this.db.query(
-      `SELECT a.id, a.kind, a.balance_rials::text AS "balanceRials",
-              CASE WHEN o.id IS NULL THEN NULL
-                   ELSE json_build_object('id', o.id, 'code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en) END
-                AS organization
-         FROM ledger_accounts a LEFT JOIN organizations o ON o.id = a.organization_id
-        WHERE $1::uuid IS NULL OR a.organization_id = $1
-        ORDER BY a.kind DESC, o.name_en`,
-      [actor.role === 'agency' ? actor.organizationId : null],
-    );
-    return rows.map((r: any) => ({ ...r, balanceRials: BigInt(r.balanceRials) }));
+  async balances(actor: Actor): Promise<BalanceView[]> {
+    const found = await this.repository.balances(this.db.reader, actor.role === 'agency' ? actor.organizationId : null);
+    return found.map((b) => ({ id: b.id, kind: b.kind, balanceRials: b.balanceRials.toString(), organization: b.organization }));
   }
 
   /** Ledger entries with their postings, newest first, filtered by project or receiving agency. */
-  async entries(actor: Actor, filter: { projectId?: string; organizationId?: string }) {
-    const organizationId = actor.role === 'agency' ? actor.organizationId : (filter.organizationId ?? null);
-    const rows = await this.db.query(
-      `SELECT e.id, e.business_key AS "businessKey", e.tranche_id AS "trancheId", t.number AS "trancheNumber",
-              e.project_id AS "projectId", p.code AS "projectCode", e.amount_rials::text AS "amountRials",
-              e.approved_by AS "approvedBy", e.created_at AS "createdAt",
-              (SELECT json_agg(json_build_object('accountId', lp.account_id, 'kind', a.kind,
-                        'organizationId', a.organization_id, 'debitRials', lp.debit_rials::text,
-                        'creditRials', lp.credit_rials::text) ORDER BY lp.id)
-                 FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
-                WHERE lp.entry_id = e.id) AS postings
-         FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
-        WHERE ($1::uuid IS NULL OR e.project_id = $1)
-          AND ($2::uuid IS NULL OR EXISTS (
-                SELECT 1 FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
-                 WHERE lp.entry_id = e.id AND a.organization_id = $2))
-        ORDER BY e.created_at DESC
-        LIMIT 1000`,
-      [filter.projectId ?? null, organizationId],
-    );
-    return rows.map((r: any) => ({ ...r, amountRials: BigInt(r.amountRials) }));
-  }
-
-  /** Released money per project and receiving agency (for roll-ups and the budget-shortage view). */
-  async releasedByProjectAndAgency(projectId: string) {
-    const rows = await this.db.query(
-      `SELECT a.organization_id AS "organizationId", sum(lp.credit_rials)::text AS "releasedRials"
-         FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
-        WHERE lp.project_id = $1 AND a.kind = 'agency'
-        GROUP BY a.organization_id`,
-      [projectId],
-    );
-    return rows.map((r: any) => ({ organizationId: r.organizationId, releasedRials: BigInt(r.releasedRials) }));
+  async entries(actor: Actor, filter: { projectId?: string; organizationId?: string }): Promise<LedgerEntryView[]> {
+    const found = await this.repository.entries(this.db.reader, {
+      projectId: filter.projectId ?? null,
+      organizationId: actor.role === 'agency' ? actor.organizationId : (filter.organizationId ?? null),
+    });
+    return found.map((e) => ({
+      id: e.id,
+      businessKey: e.businessKey,
+      trancheId: e.trancheId,
+      trancheNumber: e.trancheNumber,
+      projectId: e.projectId,
+      projectCode: e.projectCode,
+      amountRials: e.amountRials.toString(),
+      approvedBy: e.approvedBy,
+      createdAt: e.createdAt,
+      postings: e.postings.map((p) => ({
+        accountId: p.accountId,
+        kind: p.kind,
+        organizationId: p.organizationId,
+        debitRials: p.debitRials.toString(),
+        creditRials: p.creditRials.toString(),
+      })),
+    }));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { EvidenceRepository } from './evidence.repository';
 
 /** Where evidence bytes live, addressed by SHA-256. PostgreSQL here; object storage could stand in. */
 export abstract class EvidenceStore {
@@ -10,15 +11,15 @@ export abstract class EvidenceStore {
 
 @Injectable()
 export class PostgresEvidenceStore extends EvidenceStore {
-  async put(manager: EntityManager, sha256: string, content: Buffer): Promise<void> {
-    await manager.query('INSERT INTO evidence_blobs (sha256, content) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-      sha256,
-      content,
-    ]);
+  constructor(private readonly repository: EvidenceRepository) {
+    super();
   }
 
-  async get(manager: EntityManager, sha256: string): Promise<Buffer | null> {
-    const rows = await manager.query('SELECT content FROM evidence_blobs WHERE sha256 = $1', [sha256]);
-    return rows[0]?.content ?? null;
+  put(manager: EntityManager, sha256: string, content: Buffer): Promise<void> {
+    return this.repository.putBlob(manager, sha256, content);
+  }
+
+  get(manager: EntityManager, sha256: string): Promise<Buffer | null> {
+    return this.repository.blob(manager, sha256);
   }
 }

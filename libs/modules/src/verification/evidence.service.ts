@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { mayReadEvidence } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../common/errors';
 import { AppConfig } from '../config';
-import { EvidenceFile } from './evidence-file.entity';
+import { Database } from '../database/database';
+import { EvidenceFileView } from './dto';
+import { EvidenceFileRow, EvidenceRepository } from './evidence.repository';
 import { EvidenceStore } from './evidence-store';
-import { ACCEPTED_EVIDENCE_TYPES, sniffEvidenceType } from './file-type';
+import { ACCEPTED_EVIDENCE_TYPES, sanitizeFilename, sniffEvidenceType } from './file-type';
 
 export interface IncomingFile {
   filename: string;
@@ -18,10 +19,17 @@ export interface IncomingFile {
   truncated: () => boolean;
 }
 
+/** An evidence file with its bytes, for download. */
+export interface EvidenceContent {
+  file: EvidenceFileView;
+  content: Buffer;
+}
+
 @Injectable()
 export class EvidenceService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: EvidenceRepository,
     private readonly store: EvidenceStore,
     private readonly config: AppConfig,
   ) {}
@@ -30,7 +38,7 @@ export class EvidenceService {
     return this.config.EVIDENCE_MAX_BYTES;
   }
 
-  async upload(actor: Actor, file: IncomingFile): Promise<EvidenceFile> {
+  async upload(actor: Actor, file: IncomingFile): Promise<EvidenceFileView> {
     const chunks: Buffer[] = [];
     let size = 0;
     const hash = createHash('sha256');
@@ -49,52 +57,54 @@ export class EvidenceService {
     const filename = sanitizeFilename(file.filename);
     const contentType = sniffEvidenceType(content, filename, file.declaredType);
     if (!contentType) {
-      throw new UnsupportedMediaType(
-        `the file is not an accepted evidence type (${ACCEPTED_EVIDENCE_TYPES.join(', ')})`,
-      );
+      throw new UnsupportedMediaType(`the file is not an accepted evidence type (${ACCEPTED_EVIDENCE_TYPES.join(', ')})`);
     }
     const sha256 = hash.digest('hex');
-    return this.db.transaction(async (tx) => {
+    const stored = await this.db.transaction(async (tx) => {
       await this.store.put(tx, sha256, content);
-      return tx.save(
-        tx.create(EvidenceFile, {
-          sha256,
-          sizeBytes: size,
-          contentType,
-          filename,
-          uploadedBy: actor.userId,
-          organizationId: actor.organizationId,
-          declarationId: null,
-        }),
-      );
+      return this.repository.insertFile(tx, {
+        sha256,
+        sizeBytes: size,
+        contentType,
+        filename,
+        uploadedBy: actor.userId,
+        organizationId: actor.organizationId,
+      });
     });
+    return toEvidenceFileView(stored);
   }
 
-  async get(actor: Actor, id: string): Promise<EvidenceFile> {
-    const file = await this.db.manager.findOneBy(EvidenceFile, { id });
-    if (!file) throw new NotFound('evidence file', id);
-    this.assertMayRead(actor, file);
-    return file;
+  async get(actor: Actor, id: string): Promise<EvidenceFileView> {
+    return toEvidenceFileView(await this.readable(actor, id));
   }
 
-  async content(actor: Actor, id: string): Promise<{ file: EvidenceFile; content: Buffer }> {
-    const file = await this.get(actor, id);
-    const content = await this.store.get(this.db.manager, file.sha256);
+  async content(actor: Actor, id: string): Promise<EvidenceContent> {
+    const file = await this.readable(actor, id);
+    const content = await this.store.get(this.db.reader, file.sha256);
     if (!content) throw new NotFound('evidence content', file.sha256);
-    return { file, content };
+    return { file: toEvidenceFileView(file), content };
   }
 
-  /** Evidence is for the uploading agency, the committee that verifies it, PBO and admins. */
-  private assertMayRead(actor: Actor, file: EvidenceFile): void {
-    if (actor.role === 'agency' && actor.organizationId !== file.organizationId) {
+  private async readable(actor: Actor, id: string): Promise<EvidenceFileRow> {
+    const file = await this.repository.file(this.db.reader, id);
+    if (!file) throw new NotFound('evidence file', id);
+    if (!mayReadEvidence(actor, file.organizationId)) {
       throw new Forbidden("another agency's evidence is not yours to read", 'not_your_evidence');
     }
+    return file;
   }
 }
 
-/** Keeps the name printable and harmless in a Content-Disposition header. */
-export function sanitizeFilename(name: string | undefined): string {
-  const base = ((name ?? '').split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
-  // By code points: cutting by UTF-16 units could leave half a surrogate pair.
-  return Array.from(base || 'evidence').slice(0, 200).join('');
+export function toEvidenceFileView(file: EvidenceFileRow): EvidenceFileView {
+  return {
+    id: file.id,
+    sha256: file.sha256,
+    sizeBytes: file.sizeBytes,
+    contentType: file.contentType,
+    filename: file.filename,
+    uploadedBy: file.uploadedBy,
+    organizationId: file.organizationId,
+    declarationId: file.declarationId,
+    createdAt: file.createdAt,
+  };
 }

@@ -1,23 +1,25 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { IndependenceModule } from '../independence/independence.module';
-import { EvidenceBlob, EvidenceFile } from './evidence-file.entity';
+import { DeclarationsRepository } from './declarations.repository';
+import { EvidenceRepository } from './evidence.repository';
 import { EvidenceService } from './evidence.service';
 import { EvidenceStore, PostgresEvidenceStore } from './evidence-store';
-import { ProgressDeclaration } from './progress-declaration.entity';
 import { VerificationController } from './verification.controller';
-import { VerificationDecision } from './verification-decision.entity';
+import { VerificationRepository } from './verification.repository';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([ProgressDeclaration, VerificationDecision, EvidenceFile, EvidenceBlob]),
-    IdentityModule,
-    IndependenceModule,
-  ],
+  imports: [IdentityModule, IndependenceModule],
   controllers: [VerificationController],
-  providers: [VerificationService, EvidenceService, { provide: EvidenceStore, useClass: PostgresEvidenceStore }],
+  providers: [
+    VerificationService,
+    VerificationRepository,
+    DeclarationsRepository,
+    EvidenceService,
+    EvidenceRepository,
+    { provide: EvidenceStore, useClass: PostgresEvidenceStore },
+  ],
   exports: [VerificationService, EvidenceService],
 })
 export class VerificationModule {}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { DeclarationStatus, VerificationOutcome } from '@pelekan/core';
+import { rows } from '../database/database';
+
+export interface EvidenceSummaryRow {
+  id: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface DeclarationDecisionRow {
+  id: string;
+  outcome: VerificationOutcome;
+  verifiedPercent: number | null;
+  reason: string | null;
+  decidedBy: string;
+  decidedAt: Date;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+}
+
+/** A declaration with its item, evidence and ruling, as the API shows it. */
+export interface DeclarationRow {
+  id: string;
+  itemId: string;
+  percent: number;
+  note: string;
+  declaredBy: string;
+  declaredAt: Date;
+  status: DeclarationStatus;
+  itemCode: string;
+  itemTitleFa: string;
+  itemTitleEn: string;
+  projectId: string;
+  ownerAgencyId: string;
+  currentVerifiedPercent: number;
+  evidence: EvidenceSummaryRow[];
+  decision: DeclarationDecisionRow | null;
+}
+
+/** The decision as PostgreSQL's json_build_object writes it: timestamps as text. */
+type DecisionJson = Omit<DeclarationDecisionRow, 'decidedAt' | 'revokedAt'> & { decidedAt: string; revokedAt: string | null };
+type DeclarationJsonRow = Omit<DeclarationRow, 'decision'> & { decision: DecisionJson | null };
+
+const DECLARATION_COLUMNS = `
+  d.id, d.item_id AS "itemId", d.percent, d.note, d.declared_by AS "declaredBy", d.declared_at AS "declaredAt",
+  d.status, i.code AS "itemCode", i.title_fa AS "itemTitleFa", i.title_en AS "itemTitleEn",
+  i.project_id AS "projectId", i.owner_agency_id AS "ownerAgencyId",
+  i.verified_percent AS "currentVerifiedPercent",
+  (SELECT coalesce(json_agg(json_build_object('id', e.id, 'filename', e.filename, 'contentType', e.content_type,
+                   'sizeBytes', e.size_bytes, 'sha256', e.sha256) ORDER BY e.created_at), '[]'::json)
+     FROM evidence_files e WHERE e.declaration_id = d.id) AS evidence,
+  (SELECT json_build_object('id', vd.id, 'outcome', vd.outcome, 'verifiedPercent', vd.verified_percent, 'reason', vd.reason,
+            'decidedBy', vd.decided_by, 'decidedAt', vd.decided_at, 'revokedAt', vd.revoked_at, 'revokedBy', vd.revoked_by,
+            'revokeReason', vd.revoke_reason)
+     FROM verification_decisions vd WHERE vd.declaration_id = d.id) AS decision`;
+
+const FROM = 'FROM progress_declarations d JOIN action_items i ON i.id = d.item_id';
+
+function typed(found: DeclarationJsonRow[]): DeclarationRow[] {
+  return found.map((r) => ({
+    ...r,
+    decision: r.decision && {
+      ...r.decision,
+      decidedAt: new Date(r.decision.decidedAt),
+      revokedAt: r.decision.revokedAt === null ? null : new Date(r.decision.revokedAt),
+    },
+  }));
+}
+
+/** Reads of declarations with everything the verifier needs to judge them. */
+@Injectable()
+export class DeclarationsRepository {
+  async declaration(m: EntityManager, id: string): Promise<DeclarationRow | null> {
+    const [found] = typed(await rows<DeclarationJsonRow>(m, `SELECT ${DECLARATION_COLUMNS} ${FROM} WHERE d.id = $1`, [id]));
+    return found ?? null;
+  }
+
+  /** The item's declarations, newest first. */
+  async ofItem(m: EntityManager, itemId: string): Promise<DeclarationRow[]> {
+    return typed(
+      await rows<DeclarationJsonRow>(m, `SELECT ${DECLARATION_COLUMNS} ${FROM} WHERE d.item_id = $1 ORDER BY d.declared_at DESC`, [itemId]),
+    );
+  }
+
+  /** Declarations awaiting verification, oldest first, optionally of one project and one owner agency. */
+  async pending(m: EntityManager, filter: { projectId: string | null; ownerAgencyId: string | null }): Promise<DeclarationRow[]> {
+    return typed(
+      await rows<DeclarationJsonRow>(
+        m,
+        `SELECT ${DECLARATION_COLUMNS} ${FROM}
+          WHERE d.status = 'pending'
+            AND ($1::uuid IS NULL OR i.project_id = $1)
+            AND ($2::uuid IS NULL OR i.owner_agency_id = $2)
+          ORDER BY d.declared_at`,
+        [filter.projectId, filter.ownerAgencyId],
+      ),
+    );
+  }
+}
