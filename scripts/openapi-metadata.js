@@ -11,9 +11,10 @@ const { ReadonlyVisitor } = require('@nestjs/swagger/plugin');
 
 const root = path.resolve(__dirname, '..');
 process.chdir(root);
-// The generator type-checks the program, which imports this very file: on a fresh clone, start from a stub.
+// The generator type-checks the program, which imports this very file: start from a stub, so a file
+// left by an earlier tree (naming DTO files since moved) cannot break the generation.
 const output = path.join(root, 'apps/api/src/openapi.metadata.ts');
-if (!fs.existsSync(output)) fs.writeFileSync(output, 'export default async () => ({});\n');
+fs.writeFileSync(output, 'export default async () => ({});\n');
 new PluginMetadataGenerator().generate({
   visitors: [
     new ReadonlyVisitor({
