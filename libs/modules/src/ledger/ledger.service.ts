@@ -34,7 +34,7 @@ export class LedgerService {
     try {
       postings = releasePostings(release.amountRials, release.credits);
     } catch (error) {
-      throw new Error(`${(error as Error).message} for tranche ${release.trancheId}`);
+      throw new Error(`${(error as Error).message} for tranche ${release.trancheId}`, { cause: error });
     }
     const entryId = await this.repository.insertEntry(tx, release);
     if (entryId === null) {

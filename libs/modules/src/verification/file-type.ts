@@ -54,6 +54,7 @@ function isUtf8Text(bytes: Buffer): boolean {
 
 /** Keeps an uploaded file's name printable and harmless in a Content-Disposition header. */
 export function sanitizeFilename(name: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   const base = ((name ?? '').split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   // By code points: cutting by UTF-16 units could leave half a surrogate pair.
   return Array.from(base || 'evidence').slice(0, 200).join('');
