@@ -5,7 +5,7 @@ import { tehranMidnight } from '@pelekan/core';
 import { ActionPlansService } from '../action-plans/action-plans.service';
 import type { Actor, Role } from '../common/actor';
 import { hashPassword } from '../identity/password';
-import { TranchesService } from '../tranches/tranches.service';
+import { TrancheCreation } from '../tranches/tranche-creation.service';
 import {
   COMMITTEE_MEMBERS_EN,
   organizationCode,
@@ -80,7 +80,7 @@ export class DemoDataService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly plans: ActionPlansService,
-    private readonly tranches: TranchesService,
+    private readonly tranches: TrancheCreation,
   ) {}
 
   /** Loads everything that is missing; running it again changes nothing. */
