@@ -21,7 +21,7 @@ import {
   PelekanModule,
   ProjectsService,
   prepareDatabase,
-  TranchesService,
+  TrancheReadModel,
   TrancheWorkflows,
 } from '@pelekan/modules';
 import { DataSource } from 'typeorm';
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     // (TypeORM's logger sees every query) and replayed on pg with the id of each call substituted.
     const projects = app.get(ProjectsService);
     const plans = app.get(ActionPlansService);
-    const tranches = app.get(TranchesService);
+    const tranches = app.get(TrancheReadModel);
     const sample = projectIds[0];
     const reads: Array<{ name: string; http: (i: number) => Promise<boolean>; service: (i: number) => Promise<unknown> }> = [
       {

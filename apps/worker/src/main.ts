@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig, logLevels, PelekanModule, temporalConnectionOptions, TranchesService } from '@pelekan/modules';
+import { AppConfig, logLevels, PelekanModule, temporalConnectionOptions, TrancheReconciler } from '@pelekan/modules';
 import { createPelekanWorker } from './worker';
 
 const logger = new Logger('Worker');
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   });
 
   // Tranches saved while Temporal was unreachable get their workflow as soon as it answers again.
-  const tranches = app.get(TranchesService);
+  const tranches = app.get(TrancheReconciler);
   const reconcile = setInterval(() => {
     tranches.startPendingWorkflows().catch((e) => logger.warn(`reconciling tranche workflows: ${e.message}`));
   }, 30_000);

@@ -1,4 +1,4 @@
-import { chainGate, evaluateGate } from './gate';
+import { chainGate, evaluateGate, gateDiff } from './gate';
 
 describe('gate', () => {
   const links = [
@@ -21,5 +21,10 @@ describe('gate', () => {
     expect(evaluateGate([one, two])).toEqual({ open: false, waitingOn: [two] });
     expect(evaluateGate([one]).open).toBe(true);
     expect(evaluateGate([]).open).toBe(true);
+  });
+
+  it('names the items a recomputed gate gains and loses', () => {
+    expect(gateDiff(['1', '2'], ['2', '3'])).toEqual({ added: ['3'], removed: ['1'] });
+    expect(gateDiff(['1'], ['1'])).toEqual({ added: [], removed: [] });
   });
 });

@@ -37,3 +37,10 @@ export function chainGate(funded: readonly string[], links: readonly ChainLink[]
     fundsAcrossLink: links.filter((l) => fundedSet.has(l.from) && fundedSet.has(l.to)),
   };
 }
+
+/** How a gate moves from `current` to `next` (items by id): what joins it and what leaves it. */
+export function gateDiff(current: Iterable<string>, next: Iterable<string>): { added: string[]; removed: string[] } {
+  const before = new Set(current);
+  const after = new Set(next);
+  return { added: [...after].filter((i) => !before.has(i)), removed: [...before].filter((i) => !after.has(i)) };
+}

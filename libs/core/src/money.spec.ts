@@ -1,4 +1,4 @@
-import { allocateProportionally, InvalidRialsError, MAX_RIALS, parseRials, rialsToTomans } from './money';
+import { allocateProportionally, InvalidRialsError, MAX_RIALS, parseRials, rialsToString } from './money';
 
 describe('money', () => {
   it('parses whole non-negative rials exactly, beyond 2^53', () => {
@@ -23,7 +23,8 @@ describe('money', () => {
     expect(parts.reduce((a, b) => a + b, 0n)).toBe(total);
   });
 
-  it('shows tomans as rials divided by ten', () => {
-    expect(rialsToTomans(12_345n)).toBe(1_234n);
+  it('writes rials as plain decimal digits, exactly', () => {
+    expect(rialsToString(9007199254740993n)).toBe('9007199254740993');
+    expect(rialsToString(0n)).toBe('0');
   });
 });

@@ -53,8 +53,3 @@ export function allocateProportionally(total: bigint, weights: readonly bigint[]
   }
   return parts;
 }
-
-/** 10 rials make one toman; the toman view rounds toward zero and says so. */
-export function rialsToTomans(value: bigint): bigint {
-  return value / 10n;
-}

@@ -1,4 +1,90 @@
-import { refuseDecision, refuseRelease, stateAfterDecision } from './tranche';
+import {
+  OPEN_TRANCHE_STATES,
+  refuseAdditionalGate,
+  refuseDecision,
+  refuseFundedItems,
+  refuseRelease,
+  stateAfterDecision,
+  trancheAllocations,
+  trancheAmountRefusal,
+  waitsOn,
+} from './tranche';
+
+describe('creating a tranche', () => {
+  const item = (id: string, projectId = 'p', ownerAgencyId = 'a', budgetRials = 100n) => ({ id, code: `c${id}`, projectId, ownerAgencyId, budgetRials });
+
+  it('funds only live items of its own project', () => {
+    expect(refuseFundedItems('p', ['1', '2'], [item('1'), item('2')], [])).toBeNull();
+    expect(refuseFundedItems('p', ['1', '9'], [item('1')], [])).toBe('item 9 does not exist or was retired');
+    expect(refuseFundedItems('p', ['1'], [item('1', 'q')], [])).toBe('item c1 belongs to another project');
+  });
+
+  it('funds an item once, unless the tranche that funded it was rejected', () => {
+    const fundings = [
+      { itemCode: 'c1', trancheNumber: 1, trancheState: 'rejected' as const },
+      { itemCode: 'c1', trancheNumber: 2, trancheState: 'released' as const },
+      { itemCode: 'c2', trancheNumber: 3, trancheState: 'waiting_on_items' as const },
+    ];
+    expect(refuseFundedItems('p', ['1', '2'], [item('1'), item('2')], fundings)).toBe(
+      'already funded by another tranche: c1 (tranche 2), c2 (tranche 3)',
+    );
+    expect(refuseFundedItems('p', ['1'], [item('1')], fundings.slice(0, 1))).toBeNull();
+  });
+
+  it('releases more than 0 rials and no more than the funded budgets', () => {
+    expect(trancheAmountRefusal(100n, 100n)).toBeNull();
+    expect(trancheAmountRefusal(0n, 100n)).toBe('a tranche must release more than 0 rials');
+    expect(trancheAmountRefusal(101n, 100n)).toBe("101 rials is more than the funded items' budgets (100 rials)");
+  });
+
+  it('is gated by hand only on known items it does not fund', () => {
+    expect(refuseAdditionalGate(['x'], ['x'], ['1'])).toBeNull();
+    expect(refuseAdditionalGate(['x', 'y'], ['x'], ['1'])).toBe('unknown items: y');
+    expect(refuseAdditionalGate(['1'], ['1'], ['1'])).toBe('a tranche cannot be gated on an item it funds');
+  });
+
+  it("shares the amount among the owners by their items' budgets, exactly, owners in id order", () => {
+    expect(trancheAllocations(100n, [item('1', 'p', 'b', 1n), item('2', 'p', 'a', 1n), item('3', 'p', 'b', 1n)])).toEqual([
+      { organizationId: 'a', amountRials: 33n },
+      { organizationId: 'b', amountRials: 67n },
+    ]);
+  });
+
+  it('counts every state but released and rejected as open', () => {
+    expect(OPEN_TRANCHE_STATES).toEqual(['waiting_on_items', 'awaiting_approval', 'held', 'approved']);
+  });
+});
+
+describe('what a tranche waits on', () => {
+  const gate = [
+    { id: '1', code: 'A', projectCode: 'P', verifiedPercent: 100, pendingDeclaration: null },
+    { id: '2', code: 'B', projectCode: 'P', verifiedPercent: 40, pendingDeclaration: { id: 'd', percent: 100 } },
+    { id: '3', code: 'C', projectCode: 'Q', verifiedPercent: 10, pendingDeclaration: { id: 'e', percent: 50 } },
+  ];
+  const hold = { id: 'h', reason: 'late', placedAt: new Date(0) };
+
+  it('waits on each unverified gating item: its verification when 100% is declared, else a declaration', () => {
+    expect(waitsOn({ state: 'waiting_on_items', createdBy: 'c' }, gate)).toEqual([
+      { kind: 'verification', item: { id: '2', code: 'B', projectCode: 'P' }, declarationId: 'd', declaredPercent: 100 },
+      { kind: 'declaration', item: { id: '3', code: 'C', projectCode: 'Q' }, verifiedPercent: 10 },
+    ]);
+  });
+
+  it('waits on the holds, then a decision by another officer or the payment', () => {
+    for (const state of ['awaiting_approval', 'held'] as const) {
+      expect(waitsOn({ state, createdBy: 'c' }, gate, [hold])).toEqual([
+        { kind: 'committee_hold', holdId: 'h', reason: 'late', placedAt: new Date(0) },
+        { kind: 'pbo_decision', excludedApprover: 'c' },
+      ]);
+    }
+    expect(waitsOn({ state: 'approved', createdBy: 'c' }, gate)).toEqual([{ kind: 'release' }]);
+  });
+
+  it('waits on nothing once released or rejected', () => {
+    expect(waitsOn({ state: 'released', createdBy: 'c' }, gate, [hold])).toEqual([]);
+    expect(waitsOn({ state: 'rejected', createdBy: 'c' }, gate, [hold])).toEqual([]);
+  });
+});
 
 describe('tranche decisions', () => {
   const awaiting = { state: 'awaiting_approval' as const, createdBy: 'creator' };

@@ -1,4 +1,9 @@
-/** Tranche states and the rules for a PBO decision, shared by the API (early refusal) and the workflow (authority). */
+/**
+ * Tranche states and the rules of a tranche's life: what a new tranche may fund and gate, who receives
+ * its money, the rules for a PBO decision (shared by the API's early refusal and the workflow, the
+ * authority), the payment's re-checks, and what a tranche still waits on.
+ */
+import { allocateProportionally, sumRials } from './money';
 
 export const TRANCHE_STATES = [
   'waiting_on_items',
@@ -18,6 +23,94 @@ export const TERMINAL_TRANCHE_STATES: readonly TrancheState[] = ['released', 're
 export function isTerminal(state: TrancheState): boolean {
   return TERMINAL_TRANCHE_STATES.includes(state);
 }
+
+/** States of a tranche still on its way: its gate may change, a hold stops it. */
+export const OPEN_TRANCHE_STATES: readonly TrancheState[] = TRANCHE_STATES.filter((s) => !isTerminal(s));
+
+// ---------------------------------------------------------------------------------------------------
+// Creating a tranche
+// ---------------------------------------------------------------------------------------------------
+
+/** An item a new tranche would fund, as the database has it. */
+export interface FundedItemFacts {
+  readonly id: string;
+  readonly code: string;
+  readonly projectId: string;
+  readonly ownerAgencyId: string;
+  readonly budgetRials: bigint;
+}
+
+/** A tranche already funding one of the items. */
+export interface ExistingFunding {
+  readonly itemCode: string;
+  readonly trancheNumber: number;
+  readonly trancheState: TrancheState;
+}
+
+/**
+ * Why a new tranche of `projectId` may not fund `requestedIds`, or null: each must be a live item of
+ * the project (`found` holds the live ones), and none may be funded by another tranche not rejected.
+ */
+export function refuseFundedItems(
+  projectId: string,
+  requestedIds: readonly string[],
+  found: readonly FundedItemFacts[],
+  fundings: readonly ExistingFunding[],
+): string | null {
+  for (const itemId of requestedIds) {
+    const item = found.find((f) => f.id === itemId);
+    if (!item) return `item ${itemId} does not exist or was retired`;
+    if (item.projectId !== projectId) return `item ${item.code} belongs to another project`;
+  }
+  const live = fundings.filter((f) => f.trancheState !== 'rejected');
+  if (live.length > 0) {
+    return `already funded by another tranche: ${live.map((f) => `${f.itemCode} (tranche ${f.trancheNumber})`).join(', ')}`;
+  }
+  return null;
+}
+
+/** Why a tranche may not release `amount` against funded items budgeted at `fundedBudget`, or null. */
+export function trancheAmountRefusal(amount: bigint, fundedBudget: bigint): string | null {
+  if (amount <= 0n) return 'a tranche must release more than 0 rials';
+  if (amount > fundedBudget) return `${amount} rials is more than the funded items' budgets (${fundedBudget} rials)`;
+  return null;
+}
+
+/**
+ * Why items added to the gate by hand may not gate the tranche, or null: each must be a live item
+ * (`knownIds`), and none may be an item the tranche funds.
+ */
+export function refuseAdditionalGate(
+  additionalIds: readonly string[],
+  knownIds: readonly string[],
+  fundedIds: readonly string[],
+): string | null {
+  const missing = additionalIds.filter((id) => !knownIds.includes(id));
+  if (missing.length) return `unknown items: ${missing.join(', ')}`;
+  if (additionalIds.some((id) => fundedIds.includes(id))) return 'a tranche cannot be gated on an item it funds';
+  return null;
+}
+
+/**
+ * Who receives how much of `amount`: each owner agency of the funded items in proportion to its
+ * items' budgets, exactly (the shares sum to `amount`), owners in id order. Fixed at creation, so a
+ * later revision of owners or budgets cannot redirect the money.
+ */
+export function trancheAllocations(
+  amount: bigint,
+  funded: ReadonlyArray<Pick<FundedItemFacts, 'ownerAgencyId' | 'budgetRials'>>,
+): Array<{ organizationId: string; amountRials: bigint }> {
+  const owners = [...new Set(funded.map((f) => f.ownerAgencyId))].sort();
+  const shares = allocateProportionally(
+    amount,
+    owners.map((o) => sumRials(funded.filter((f) => f.ownerAgencyId === o).map((f) => f.budgetRials))),
+  );
+  return owners.map((organizationId, i) => ({ organizationId, amountRials: shares[i] }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Deciding
+// ---------------------------------------------------------------------------------------------------
 
 export interface TrancheDecision {
   readonly action: TrancheDecisionAction;
@@ -79,6 +172,10 @@ export function stateAfterDecision(action: TrancheDecisionAction): TrancheState 
       return 'rejected';
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Paying
+// ---------------------------------------------------------------------------------------------------
 
 /**
  * What the payment transaction re-reads from the database before writing a ledger entry. Nothing
@@ -145,4 +242,64 @@ export function refuseRelease(ctx: ReleaseContext): ReleaseRefusal | null {
     };
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Waiting
+// ---------------------------------------------------------------------------------------------------
+
+/** A gating item, as far as what the tranche waits on is concerned. */
+export interface WaitingGateItem {
+  readonly id: string;
+  readonly code: string;
+  readonly projectCode: string;
+  readonly verifiedPercent: number;
+  /** The declaration the committee has yet to decide, if any. */
+  readonly pendingDeclaration: { readonly id: string; readonly percent: number } | null;
+}
+
+export interface WaitingHold {
+  readonly id: string;
+  readonly reason: string;
+  readonly placedAt: Date;
+}
+
+export interface WaitingItemRef {
+  id: string;
+  code: string;
+  projectCode: string;
+}
+
+export type WaitingOn =
+  | { kind: 'declaration'; item: WaitingItemRef; verifiedPercent: number }
+  | { kind: 'verification'; item: WaitingItemRef; declarationId: string; declaredPercent: number }
+  | { kind: 'pbo_decision'; excludedApprover: string }
+  | { kind: 'committee_hold'; holdId: string; reason: string; placedAt: Date }
+  | { kind: 'release' };
+
+/**
+ * Exactly what stands between the tranche and its release, in words an agency or officer can act on:
+ * nothing once it is released or rejected; the committee's holds and then the payment once approved;
+ * the holds and a PBO officer other than its creator while it awaits a decision; otherwise each
+ * gating item below 100% verified (a full declaration waits on its verification, else on a declaration).
+ */
+export function waitsOn(
+  tranche: { readonly state: TrancheState; readonly createdBy: string },
+  gate: readonly WaitingGateItem[],
+  holds: readonly WaitingHold[] = [],
+): WaitingOn[] {
+  if (isTerminal(tranche.state)) return [];
+  const held: WaitingOn[] = holds.map((h) => ({ kind: 'committee_hold', holdId: h.id, reason: h.reason, placedAt: h.placedAt }));
+  if (tranche.state === 'approved') return [...held, { kind: 'release' }];
+  if (tranche.state === 'awaiting_approval' || tranche.state === 'held') {
+    return [...held, { kind: 'pbo_decision', excludedApprover: tranche.createdBy }];
+  }
+  return gate
+    .filter((g) => g.verifiedPercent < 100)
+    .map((g): WaitingOn => {
+      const item = { id: g.id, code: g.code, projectCode: g.projectCode };
+      return g.pendingDeclaration && g.pendingDeclaration.percent === 100
+        ? { kind: 'verification', item, declarationId: g.pendingDeclaration.id, declaredPercent: 100 }
+        : { kind: 'declaration', item, verifiedPercent: g.verifiedPercent };
+    });
 }

@@ -5,7 +5,7 @@ import { ActionPlansService } from '../action-plans/action-plans.service';
 import type { Actor } from '../common/actor';
 import { Database } from '../database/database';
 import { hashPassword } from '../identity/password';
-import { TranchesService } from '../tranches/tranches.service';
+import { TrancheCreation } from '../tranches/tranche-creation.service';
 import { DemoDataRepository } from './demo-data.repository';
 import {
   DEMO_AGENCY,
@@ -44,7 +44,7 @@ export class DemoDataService {
     private readonly db: Database,
     private readonly repository: DemoDataRepository,
     private readonly plans: ActionPlansService,
-    private readonly tranches: TranchesService,
+    private readonly tranches: TrancheCreation,
   ) {}
 
   /** Loads everything that is missing; running it again changes nothing. */

@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { OPEN_TRANCHE_STATES } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Conflict, NotFound } from '../common/errors';
+import { Database } from '../database/database';
 import { IndependencePolicy } from '../independence/independence.policy';
-import { OPEN_STATES } from './tranche-gates';
+import { HoldsRepository, type CommitteeHold, type HoldToPlace } from './holds.repository';
+import type { HoldLiftedView } from './views.dto';
 
-export interface CommitteeHold {
-  id: string;
-  projectId: string;
-  caseId: string | null;
-  reason: string;
-  placedAt: Date;
-  placedBy: string;
-}
+export type { CommitteeHold } from './holds.repository';
 
 /**
  * A monitoring-committee hold on a project's pending tranches: approval is refused and a release
@@ -23,59 +18,39 @@ export interface CommitteeHold {
 @Injectable()
 export class CommitteeHolds {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly holds: HoldsRepository,
     private readonly independence: IndependencePolicy,
   ) {}
 
-  /** The holds in force on these projects. */
-  async active(projectIds: string[], manager: EntityManager = this.db.manager): Promise<CommitteeHold[]> {
-    if (projectIds.length === 0) return [];
-    return manager.query(
-      `SELECT id, project_id AS "projectId", case_id AS "caseId", reason, placed_at AS "placedAt", placed_by AS "placedBy"
-         FROM tranche_holds WHERE project_id = ANY($1::uuid[]) AND lifted_at IS NULL ORDER BY placed_at`,
-      [projectIds],
-    );
+  /** The holds in force on these projects (inside a transaction, pass its manager). */
+  async active(projectIds: string[], manager?: EntityManager): Promise<CommitteeHold[]> {
+    return this.holds.active(manager ?? this.db.reader, projectIds);
   }
 
   /**
    * Places a hold inside the caller's transaction (the caller checked the member's independence).
    * Locks the pending tranches first so a release in flight either pays before the hold or sees it.
    */
-  async place(tx: EntityManager, hold: { projectId: string; caseId: string | null; reason: string; actorId: string }): Promise<string> {
-    await tx.query(`SELECT id FROM tranches WHERE project_id = $1 AND state = ANY($2::text[]) ORDER BY id FOR UPDATE`, [
-      hold.projectId,
-      OPEN_STATES,
-    ]);
-    const [row] = await tx.query(
-      `INSERT INTO tranche_holds (project_id, case_id, reason, placed_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [hold.projectId, hold.caseId, hold.reason, hold.actorId],
-    );
-    return row.id as string;
+  async place(tx: EntityManager, hold: HoldToPlace): Promise<string> {
+    await this.holds.lockTranchesOf(tx, hold.projectId, OPEN_TRANCHE_STATES);
+    return this.holds.insert(tx, hold);
   }
 
   /** Lifting is a committee decision like any other: refused to a member not independent of the project and the case's item. */
-  async lift(actor: Actor, holdId: string, reason: string) {
+  async lift(actor: Actor, holdId: string, reason: string): Promise<HoldLiftedView> {
     const projectId = await this.db.transaction(async (tx) => {
-      const [hold] = await tx.query(
-        `SELECT h.project_id, h.lifted_at, i.owner_agency_id
-           FROM tranche_holds h LEFT JOIN escalation_cases c ON c.id = h.case_id LEFT JOIN action_items i ON i.id = c.item_id
-          WHERE h.id = $1 FOR UPDATE OF h`,
-        [holdId],
-      );
+      const hold = await this.holds.lockForLift(tx, holdId);
       if (!hold) throw new NotFound('hold', holdId);
       await this.independence.assertIndependent(
         actor,
-        { projectId: hold.project_id, itemOwnerIds: hold.owner_agency_id ? [hold.owner_agency_id] : [] },
+        { projectId: hold.projectId, itemOwnerIds: hold.itemOwnerId ? [hold.itemOwnerId] : [] },
         'lift this hold',
         tx,
       );
-      if (hold.lifted_at) throw new Conflict('the hold is already lifted', 'hold_lifted');
-      await tx.query('UPDATE tranche_holds SET lifted_at = now(), lifted_by = $2, lift_reason = $3 WHERE id = $1', [
-        holdId,
-        actor.userId,
-        reason,
-      ]);
-      return hold.project_id as string;
+      if (hold.liftedAt) throw new Conflict('the hold is already lifted', 'hold_lifted');
+      await this.holds.lift(tx, holdId, actor.userId, reason);
+      return hold.projectId;
     });
     return { id: holdId, projectId, lifted: true, activeHolds: await this.active([projectId]) };
   }

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { chainGate, type TrancheState } from '@pelekan/core';
+import type { EntityManager } from 'typeorm';
+import { chainGate, gateDiff, OPEN_TRANCHE_STATES } from '@pelekan/core';
 import { InvalidInput } from '../common/errors';
+import { Database } from '../database/database';
+import { GatesRepository } from './gates.repository';
+import type { TrancheRef } from './tranches.repository';
 import { TrancheWorkflows } from './tranche-workflows';
 
-export const OPEN_STATES: TrancheState[] = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
+export type { TrancheRef } from './tranches.repository';
 
 /** Why a tranche's gate changed: only these three paths may change it, and each is recorded. */
 export interface GateChangeCause {
@@ -26,11 +28,6 @@ export interface GateChange {
   removed: string[];
 }
 
-export interface TrancheRef {
-  id: string;
-  createdBy: string;
-}
-
 /**
  * The gates of open tranches: computed by the action-chain rule when a tranche is created, and
  * recomputed when the plan or a prerequisite changes. A gate shrinks only through a committee-approved
@@ -41,18 +38,14 @@ export class TrancheGates {
   private readonly logger = new Logger(TrancheGates.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly gates: GatesRepository,
     private readonly workflows: TrancheWorkflows,
   ) {}
 
   /** Gate by the action-chain rule; refuses funding an item together with its predecessor. */
   async chainGateOf(tx: EntityManager, fundedItemIds: string[]): Promise<string[]> {
-    const links: Array<{ from: string; to: string; fromCode: string; toCode: string }> = await tx.query(
-      `SELECT l.from_item_id AS "from", l.to_item_id AS "to", f.code AS "fromCode", t.code AS "toCode"
-         FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
-        WHERE l.to_item_id = ANY($1::uuid[]) AND f.removed_at IS NULL AND t.removed_at IS NULL`,
-      [fundedItemIds],
-    );
+    const links = await this.gates.linksInto(tx, fundedItemIds);
     const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
     if (fundsAcrossLink.length > 0) {
       const l = links.find((x) => x.from === fundsAcrossLink[0].from && x.to === fundsAcrossLink[0].to)!;
@@ -67,34 +60,20 @@ export class TrancheGates {
 
   /**
    * How the gates of the open tranches touching these projects (funding their items, or gated on
-   * them) would change if recomputed now, inside `tx`. Changes nothing.
+   * them) would change if recomputed now, inside `tx`: the chain gate of what each funds, plus the
+   * items added by hand that were not retired since. Changes nothing.
    */
   async pendingChanges(tx: EntityManager, projectIds: string[]): Promise<GateChange[]> {
-    const tranches: Array<{ id: string; number: number; projectCode: string; createdBy: string }> = await tx.query(
-      `SELECT DISTINCT t.id, t.number, p.code AS "projectCode", t.created_by AS "createdBy"
-         FROM tranches t JOIN projects p ON p.id = t.project_id
-         JOIN tranche_items ti ON ti.tranche_id = t.id
-         JOIN action_items i ON i.id = ti.item_id
-        WHERE i.project_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])
-        ORDER BY t.id`,
-      [projectIds, OPEN_STATES],
-    );
+    const tranches = await this.gates.tranchesTouching(tx, projectIds, OPEN_TRANCHE_STATES);
     if (tranches.length === 0) return [];
-    const rows: Array<{ trancheId: string; itemId: string; role: 'funds' | 'gate'; source: string | null; removed: boolean }> =
-      await tx.query(
-        `SELECT ti.tranche_id AS "trancheId", ti.item_id AS "itemId", ti.role, ti.source, i.removed_at IS NOT NULL AS removed
-           FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id WHERE ti.tranche_id = ANY($1::uuid[])`,
-        [tranches.map((t) => t.id)],
-      );
+    const items = await this.gates.itemsOf(tx, tranches.map((t) => t.id));
     const changes: GateChange[] = [];
     for (const tranche of tranches) {
-      const mine = rows.filter((r) => r.trancheId === tranche.id);
+      const mine = items.filter((r) => r.trancheId === tranche.id);
       const funded = mine.filter((r) => r.role === 'funds').map((r) => r.itemId);
-      const current = new Set(mine.filter((r) => r.role === 'gate').map((r) => r.itemId));
+      const current = mine.filter((r) => r.role === 'gate').map((r) => r.itemId);
       const additional = mine.filter((r) => r.role === 'gate' && r.source === 'additional' && !r.removed).map((r) => r.itemId);
-      const next = new Set([...(await this.chainGateOf(tx, funded)), ...additional]);
-      const added = [...next].filter((i) => !current.has(i));
-      const removed = [...current].filter((i) => !next.has(i));
+      const { added, removed } = gateDiff(current, [...(await this.chainGateOf(tx, funded)), ...additional]);
       if (added.length || removed.length) {
         changes.push({
           trancheId: tranche.id,
@@ -112,24 +91,17 @@ export class TrancheGates {
   /** Writes the changes and their causes; returns the tranches to wake once the transaction commits. */
   async apply(tx: EntityManager, changes: GateChange[], cause: GateChangeCause): Promise<TrancheRef[]> {
     for (const change of changes) {
-      if (change.removed.length) {
-        await tx.query(`DELETE FROM tranche_items WHERE tranche_id = $1 AND role = 'gate' AND item_id = ANY($2::uuid[])`, [
-          change.trancheId,
-          change.removed,
-        ]);
-      }
-      if (change.added.length) {
-        await tx.query(
-          `INSERT INTO tranche_items (tranche_id, item_id, role, source)
-           SELECT $1, g, 'gate', 'chain' FROM unnest($2::uuid[]) AS g ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
-          [change.trancheId, change.added],
-        );
-      }
-      await tx.query(
-        `INSERT INTO tranche_gate_changes (tranche_id, actor_id, cause, cause_id, added_item_ids, removed_item_ids, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [change.trancheId, cause.actorId, cause.kind, cause.causeId ?? null, change.added, change.removed, cause.reason ?? null],
-      );
+      if (change.removed.length) await this.gates.removeGateItems(tx, change.trancheId, change.removed);
+      if (change.added.length) await this.gates.addChainGateItems(tx, change.trancheId, change.added);
+      await this.gates.recordChange(tx, {
+        trancheId: change.trancheId,
+        actorId: cause.actorId,
+        cause: cause.kind,
+        causeId: cause.causeId ?? null,
+        added: change.added,
+        removed: change.removed,
+        reason: cause.reason ?? null,
+      });
     }
     return changes.map((c) => ({ id: c.trancheId, createdBy: c.createdBy }));
   }
@@ -148,29 +120,8 @@ export class TrancheGates {
     );
   }
 
-  /** Wakes the open tranches gated on these items (their verification changed). */
+  /** Wakes the open tranches gated on these items (their verification changed; after the commit). */
   async nudgeTranchesGatedBy(itemIds: string[]): Promise<void> {
-    const tranches: TrancheRef[] = await this.db.query(
-      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranche_items ti JOIN tranches t ON t.id = ti.tranche_id
-        WHERE ti.role = 'gate' AND ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
-      [itemIds, OPEN_STATES],
-    );
-    await this.nudge(tranches);
-  }
-
-  /** Every change of a tranche's gate, oldest first, with the items' codes. */
-  async history(trancheId: string) {
-    return this.db.query(
-      `SELECT c.at, c.cause, c.cause_id AS "causeId", c.reason,
-              CASE WHEN u.id IS NULL THEN NULL
-                   ELSE json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name, 'role', u.role) END AS actor,
-              (SELECT coalesce(json_agg(json_build_object('id', i.id, 'code', i.code, 'projectCode', p.code) ORDER BY p.code, i.code), '[]')
-                 FROM action_items i JOIN projects p ON p.id = i.project_id WHERE i.id = ANY(c.added_item_ids)) AS added,
-              (SELECT coalesce(json_agg(json_build_object('id', i.id, 'code', i.code, 'projectCode', p.code) ORDER BY p.code, i.code), '[]')
-                 FROM action_items i JOIN projects p ON p.id = i.project_id WHERE i.id = ANY(c.removed_item_ids)) AS removed
-         FROM tranche_gate_changes c LEFT JOIN users u ON u.id = c.actor_id
-        WHERE c.tranche_id = $1 ORDER BY c.id`,
-      [trancheId],
-    );
+    await this.nudge(await this.gates.tranchesGatedBy(this.db.reader, itemIds, OPEN_TRANCHE_STATES));
   }
 }

@@ -1,45 +1,54 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/params';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
 import { CreateTrancheDto, TrancheDecisionDto, TrancheQueryDto } from './dto';
-import { TranchesService } from './tranches.service';
+import { TrancheCreation } from './tranche-creation.service';
+import { TrancheDecisions } from './tranche-decisions.service';
+import { TrancheReadModel } from './tranche-read-model';
+import { REFERRED_VIEWS, TrancheSummaryView, TrancheView } from './views.dto';
 
 @ApiTags('tranches')
 @ApiBearerAuth()
+@ApiExtraModels(...REFERRED_VIEWS)
 @Controller()
 export class TranchesController {
-  constructor(private readonly tranches: TranchesService) {}
+  constructor(
+    private readonly creation: TrancheCreation,
+    private readonly decisions: TrancheDecisions,
+    private readonly readModel: TrancheReadModel,
+  ) {}
 
   @Roles('pbo')
   @Post('projects/:id/tranches')
   @ApiOperation({ summary: "Create a tranche of a project's budget, gated by the action chain" })
-  create(@CurrentActor() actor: Actor, @IdParam() projectId: string, @Body() dto: CreateTrancheDto) {
-    return this.tranches.create(actor, projectId, dto);
+  create(@CurrentActor() actor: Actor, @IdParam() projectId: string, @Body() dto: CreateTrancheDto): Promise<TrancheView> {
+    return this.creation.create(actor, projectId, dto);
   }
 
   @Get('projects/:id/tranches')
-  listOfProject(@IdParam() projectId: string) {
-    return this.tranches.list({ projectId });
+  @ApiOperation({ summary: "A project's tranches, newest first, with what each waits on" })
+  listOfProject(@IdParam() projectId: string): Promise<TrancheSummaryView[]> {
+    return this.readModel.list({ projectId });
   }
 
   @Get('tranches')
   @ApiOperation({ summary: 'The release pipeline: tranches by state with what each waits on' })
-  list(@Query() query: TrancheQueryDto) {
-    return this.tranches.list(query);
+  list(@Query() query: TrancheQueryDto): Promise<TrancheSummaryView[]> {
+    return this.readModel.list(query);
   }
 
   @Get('tranches/:id')
   @ApiOperation({ summary: 'A tranche: funded and gating items, what it waits on, its history and ledger entry' })
-  get(@IdParam() id: string) {
-    return this.tranches.get(id);
+  get(@IdParam() id: string): Promise<TrancheView> {
+    return this.readModel.get(id);
   }
 
   @Roles('pbo')
   @Post('tranches/:id/decision')
   @ApiOperation({ summary: 'Approve, hold or reject a tranche awaiting approval (not by its creator)' })
-  decide(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: TrancheDecisionDto) {
-    return this.tranches.decide(actor, id, dto);
+  decide(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: TrancheDecisionDto): Promise<TrancheView> {
+    return this.decisions.decide(actor, id, dto);
   }
 }

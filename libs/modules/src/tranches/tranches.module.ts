@@ -2,19 +2,42 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
 import { IndependenceModule } from '../independence/independence.module';
-import { ProjectsModule } from '../projects/projects.module';
+import { ApprovalsRepository } from './approvals.repository';
 import { CommitteeHolds } from './committee-holds';
+import { GatesRepository } from './gates.repository';
+import { HoldsRepository } from './holds.repository';
+import { ReleaseRepository } from './release.repository';
+import { TrancheCreation } from './tranche-creation.service';
+import { TrancheDecisions } from './tranche-decisions.service';
 import { TrancheGates } from './tranche-gates';
+import { TrancheReadModel } from './tranche-read-model';
+import { TrancheReconciler } from './tranche-reconciler';
+import { TrancheViewsRepository } from './tranche-views.repository';
 import { TrancheActivitiesImpl } from './tranche.activities';
 import { Tranche, TrancheEvent, TrancheItem } from './tranche.entities';
 import { TrancheWorkflows } from './tranche-workflows';
 import { TranchesController } from './tranches.controller';
-import { TranchesService } from './tranches.service';
+import { TranchesRepository } from './tranches.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tranche, TrancheItem, TrancheEvent]), ProjectsModule, LedgerModule, IndependenceModule],
+  imports: [TypeOrmModule.forFeature([Tranche, TrancheItem, TrancheEvent]), LedgerModule, IndependenceModule],
   controllers: [TranchesController],
-  providers: [TranchesService, TrancheWorkflows, TrancheGates, CommitteeHolds, TrancheActivitiesImpl],
-  exports: [TranchesService, TrancheGates, CommitteeHolds, TrancheActivitiesImpl],
+  providers: [
+    TranchesRepository,
+    TrancheViewsRepository,
+    GatesRepository,
+    HoldsRepository,
+    ApprovalsRepository,
+    ReleaseRepository,
+    TrancheWorkflows,
+    TrancheGates,
+    CommitteeHolds,
+    TrancheReadModel,
+    TrancheReconciler,
+    TrancheCreation,
+    TrancheDecisions,
+    TrancheActivitiesImpl,
+  ],
+  exports: [TrancheCreation, TrancheReadModel, TrancheReconciler, TrancheGates, CommitteeHolds, TrancheActivitiesImpl],
 })
 export class TranchesModule {}

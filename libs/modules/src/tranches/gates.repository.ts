@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TrancheState } from '@pelekan/core';
+import { rows } from '../database/database';
+import type { TrancheRef } from './tranches.repository';
+
+export interface ChainLinkRow {
+  from: string;
+  to: string;
+  fromCode: string;
+  toCode: string;
+}
+
+export interface OpenTrancheRow {
+  id: string;
+  number: number;
+  projectCode: string;
+  createdBy: string;
+}
+
+export interface TrancheItemRow {
+  trancheId: string;
+  itemId: string;
+  role: 'funds' | 'gate';
+  source: 'chain' | 'additional' | null;
+  /** The item was retired from its plan. */
+  removed: boolean;
+}
+
+/** A gating item's verification, as the gate rule reads it. */
+export interface GateVerificationRow {
+  itemId: string;
+  code: string;
+  verifiedPercent: number;
+}
+
+export interface GateChangeRecord {
+  trancheId: string;
+  actorId: string;
+  cause: 'prerequisite_added' | 'prerequisite_removed' | 'plan_revision';
+  causeId: string | null;
+  added: string[];
+  removed: string[];
+  reason: string | null;
+}
+
+/** The gates of tranches: the links they derive from, their items, and the record of their changes. */
+@Injectable()
+export class GatesRepository {
+  /** The live links into these items (their predecessors, with codes for messages). */
+  async linksInto(m: EntityManager, itemIds: string[]): Promise<ChainLinkRow[]> {
+    return rows<ChainLinkRow>(
+      m,
+      `SELECT l.from_item_id AS "from", l.to_item_id AS "to", f.code AS "fromCode", t.code AS "toCode"
+         FROM action_links l JOIN action_items f ON f.id = l.from_item_id JOIN action_items t ON t.id = l.to_item_id
+        WHERE l.to_item_id = ANY($1::uuid[]) AND f.removed_at IS NULL AND t.removed_at IS NULL`,
+      [itemIds],
+    );
+  }
+
+  /** Tranches in `states` funding or gated on an item of these projects, by id. */
+  async tranchesTouching(m: EntityManager, projectIds: string[], states: readonly TrancheState[]): Promise<OpenTrancheRow[]> {
+    return rows<OpenTrancheRow>(
+      m,
+      `SELECT DISTINCT t.id, t.number, p.code AS "projectCode", t.created_by AS "createdBy"
+         FROM tranches t JOIN projects p ON p.id = t.project_id
+         JOIN tranche_items ti ON ti.tranche_id = t.id
+         JOIN action_items i ON i.id = ti.item_id
+        WHERE i.project_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])
+        ORDER BY t.id`,
+      [projectIds, states],
+    );
+  }
+
+  async itemsOf(m: EntityManager, trancheIds: string[]): Promise<TrancheItemRow[]> {
+    return rows<TrancheItemRow>(
+      m,
+      `SELECT ti.tranche_id AS "trancheId", ti.item_id AS "itemId", ti.role, ti.source, i.removed_at IS NOT NULL AS removed
+         FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id WHERE ti.tranche_id = ANY($1::uuid[])`,
+      [trancheIds],
+    );
+  }
+
+  async removeGateItems(m: EntityManager, trancheId: string, itemIds: string[]): Promise<void> {
+    await m.query(`DELETE FROM tranche_items WHERE tranche_id = $1 AND role = 'gate' AND item_id = ANY($2::uuid[])`, [trancheId, itemIds]);
+  }
+
+  async addChainGateItems(m: EntityManager, trancheId: string, itemIds: string[]): Promise<void> {
+    await m.query(
+      `INSERT INTO tranche_items (tranche_id, item_id, role, source)
+       SELECT $1, g, 'gate', 'chain' FROM unnest($2::uuid[]) AS g ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
+      [trancheId, itemIds],
+    );
+  }
+
+  async recordChange(m: EntityManager, c: GateChangeRecord): Promise<void> {
+    await m.query(
+      `INSERT INTO tranche_gate_changes (tranche_id, actor_id, cause, cause_id, added_item_ids, removed_item_ids, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [c.trancheId, c.actorId, c.cause, c.causeId, c.added, c.removed, c.reason],
+    );
+  }
+
+  /** Tranches in `states` gated on one of these items. */
+  async tranchesGatedBy(m: EntityManager, itemIds: string[], states: readonly TrancheState[]): Promise<TrancheRef[]> {
+    return rows<TrancheRef>(
+      m,
+      `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranche_items ti JOIN tranches t ON t.id = ti.tranche_id
+        WHERE ti.role = 'gate' AND ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
+      [itemIds, states],
+    );
+  }
+
+  /**
+   * The verification of the tranche's gating items. With `lock`, the items are share-locked until the
+   * transaction ends, so a verification cannot be revoked between the payment's check and its commit.
+   */
+  async gateVerification(m: EntityManager, trancheId: string, lock = false): Promise<GateVerificationRow[]> {
+    return rows<GateVerificationRow>(
+      m,
+      `SELECT i.id AS "itemId", i.code, i.verified_percent AS "verifiedPercent"
+         FROM tranche_items ti JOIN action_items i ON i.id = ti.item_id
+        WHERE ti.tranche_id = $1 AND ti.role = 'gate'${lock ? ' FOR SHARE OF i' : ''}`,
+      [trancheId],
+    );
+  }
+}

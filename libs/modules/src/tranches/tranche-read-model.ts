@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { rialsToString, waitsOn } from '@pelekan/core';
+import { NotFound } from '../common/errors';
+import { Database } from '../database/database';
+import type { TrancheQueryDto } from './dto';
+import { HoldsRepository, type CommitteeHold } from './holds.repository';
+import { TranchesRepository, type TrancheRow } from './tranches.repository';
+import { TrancheViewsRepository, type GateItemRow } from './tranche-views.repository';
+import type { TrancheGateItemView, TrancheSummaryView, TrancheView } from './views.dto';
+
+/** What the API shows of tranches: the release pipeline and each tranche in full. Reads only. */
+@Injectable()
+export class TrancheReadModel {
+  constructor(
+    private readonly db: Database,
+    private readonly tranches: TranchesRepository,
+    private readonly views: TrancheViewsRepository,
+    private readonly holds: HoldsRepository,
+  ) {}
+
+  /** The tranche, or 404 (inside a transaction, pass its manager). */
+  async require(id: string, manager?: EntityManager): Promise<TrancheRow> {
+    const tranche = await this.tranches.find(manager ?? this.db.reader, id);
+    if (!tranche) throw new NotFound('tranche', id);
+    return tranche;
+  }
+
+  /** The tranche with what it funds, what gates it, what it still waits on, and its history. */
+  async get(id: string): Promise<TrancheView> {
+    const m = this.db.reader;
+    const tranche = await this.require(id, m);
+    const [funded, gate, history, ledgerEntry, allocations, gateChanges, holds] = await Promise.all([
+      this.views.fundedItems(m, id),
+      this.views.gateItems(m, [id]),
+      this.views.history(m, id),
+      this.views.ledgerEntry(m, id),
+      this.views.allocations(m, id),
+      this.views.gateChanges(m, id),
+      this.holds.active(m, [tranche.projectId]),
+    ]);
+    return {
+      ...summary(tranche, gate, holds),
+      fundedItems: funded.map((f) => ({ ...f, budgetRials: rialsToString(f.budgetRials) })),
+      gate: gate.map(gateItemView),
+      allocations: allocations.map((a) => ({ ...a, amountRials: rialsToString(a.amountRials) })),
+      history,
+      gateChanges,
+      ledgerEntry: ledgerEntry && { ...ledgerEntry, amountRials: rialsToString(ledgerEntry.amountRials) },
+    };
+  }
+
+  /** The release pipeline: tranches by state (newest first, at most 1,000), each with what it waits on. */
+  async list(filter: TrancheQueryDto): Promise<TrancheSummaryView[]> {
+    const m = this.db.reader;
+    const tranches = await this.tranches.list(m, { state: filter.state, projectId: filter.projectId });
+    const [gates, holds] = await Promise.all([
+      this.views.gateItems(m, tranches.map((t) => t.id)),
+      this.holds.active(m, [...new Set(tranches.map((t) => t.projectId))]),
+    ]);
+    const gateOf = groupBy(gates, (g) => g.trancheId);
+    const holdsOf = groupBy(holds, (h) => h.projectId);
+    return tranches.map((t) => summary(t, gateOf.get(t.id) ?? [], holdsOf.get(t.projectId) ?? []));
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+function summary(t: TrancheRow, gate: GateItemRow[], holds: CommitteeHold[]): TrancheSummaryView {
+  return {
+    id: t.id,
+    projectId: t.projectId,
+    number: t.number,
+    title: t.title,
+    amountRials: rialsToString(t.amountRials),
+    state: t.state,
+    stateChangedAt: t.stateChangedAt,
+    createdBy: t.createdBy,
+    createdAt: t.createdAt,
+    releasedAt: t.releasedAt,
+    committeeHolds: holds,
+    waitsOn: waitsOn(t, gate, holds),
+  };
+}
+
+function gateItemView({ trancheId: _tranche, ...item }: GateItemRow): TrancheGateItemView {
+  return item;
+}
