@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { tehranMidnight } from '@pelekan/core';
-import { ActionPlansService } from '../action-plans/action-plans.service';
+import { PlanFilingService } from '../action-plans/plan-filing.service';
 import type { Actor, Role } from '../common/actor';
 import { hashPassword } from '../identity/password';
 import { TranchesService } from '../tranches/tranches.service';
@@ -79,7 +79,7 @@ export class DemoDataService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly plans: ActionPlansService,
+    private readonly plans: PlanFilingService,
     private readonly tranches: TranchesService,
   ) {}
 
