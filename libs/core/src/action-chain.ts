@@ -54,27 +54,6 @@ export function directPredecessors(links: readonly ChainLink[], items: Iterable<
   return [...result];
 }
 
-/** Items in an order where every item comes after all its predecessors (Kahn's algorithm). */
-export function topologicalOrder(items: readonly string[], links: readonly ChainLink[]): string[] {
-  const indegree = new Map(items.map((i) => [i, 0]));
-  for (const l of links) if (indegree.has(l.to) && indegree.has(l.from)) indegree.set(l.to, indegree.get(l.to)! + 1);
-  const next = adjacency(links);
-  const ready = items.filter((i) => indegree.get(i) === 0);
-  const order: string[] = [];
-  while (ready.length > 0) {
-    const item = ready.shift()!;
-    order.push(item);
-    for (const child of next.get(item) ?? []) {
-      if (!indegree.has(child)) continue;
-      const d = indegree.get(child)! - 1;
-      indegree.set(child, d);
-      if (d === 0) ready.push(child);
-    }
-  }
-  if (order.length !== items.length) throw new Error('the links contain a cycle');
-  return order;
-}
-
 function adjacency(links: readonly ChainLink[]): Map<string, string[]> {
   const next = new Map<string, string[]>();
   for (const { from, to } of links) {
@@ -149,4 +128,22 @@ export function detoursThrough(links: readonly ChainLink[], inside: ReadonlySet<
     }
   }
   return detours;
+}
+
+/**
+ * A cycle among `links` and `detours` together (each detour acting as a link from → to), spelled out
+ * with the items each detour passes through, so it can be found and broken; null when there is none.
+ */
+export function cycleWithDetours(links: readonly ChainLink[], detours: readonly Detour[]): string[] | null {
+  const cycle = findCycle([...links, ...detours.map((d) => ({ from: d.from, to: d.to }))]);
+  if (!cycle) return null;
+  const spelled: string[] = [];
+  for (let k = 0; k < cycle.length - 1; k++) {
+    spelled.push(cycle[k]);
+    const own = links.some((l) => l.from === cycle[k] && l.to === cycle[k + 1]);
+    const detour = detours.find((d) => d.from === cycle[k] && d.to === cycle[k + 1]);
+    if (!own && detour) spelled.push(...detour.via);
+  }
+  spelled.push(cycle[cycle.length - 1]);
+  return spelled;
 }

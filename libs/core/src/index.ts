@@ -11,3 +11,4 @@ export * from './budget';
 export * from './freshness';
 export * from './verification';
 export * from './ledger';
+export * from './plan';

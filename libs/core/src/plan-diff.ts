@@ -19,7 +19,7 @@ export interface PlanSnapshot {
 
 export interface ItemChange {
   code: string;
-  field: keyof PlanItemSnapshot;
+  field: PlanItemField;
   before: string | number;
   after: string | number;
 }
@@ -32,7 +32,8 @@ export interface PlanDiff {
   removedLinks: Array<{ from: string; to: string }>;
 }
 
-const FIELDS: Array<keyof PlanItemSnapshot> = [
+/** The fields of an item a revision may change (the code is what items are matched by). */
+export const PLAN_ITEM_FIELDS = [
   'titleFa',
   'titleEn',
   'ownerAgencyId',
@@ -40,7 +41,9 @@ const FIELDS: Array<keyof PlanItemSnapshot> = [
   'plannedStart',
   'plannedEnd',
   'budgetRials',
-];
+] as const satisfies ReadonlyArray<keyof PlanItemSnapshot>;
+
+export type PlanItemField = (typeof PLAN_ITEM_FIELDS)[number];
 
 const linkKey = (l: { from: string; to: string }) => `${l.from}\u0000${l.to}`;
 
@@ -51,7 +54,7 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
   for (const item of after.items) {
     const was = old.get(item.code);
     if (!was) continue;
-    for (const field of FIELDS) {
+    for (const field of PLAN_ITEM_FIELDS) {
       const a = normalise(field, was[field]);
       const b = normalise(field, item[field]);
       if (a !== b) changedItems.push({ code: item.code, field, before: a, after: b });
@@ -69,7 +72,7 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
 }
 
 /** Instants compare as instants, whatever their spelling ("…Z" or "….000Z"). */
-function normalise(field: keyof PlanItemSnapshot, value: string | number): string | number {
+function normalise(field: PlanItemField, value: string | number): string | number {
   if ((field === 'plannedStart' || field === 'plannedEnd') && typeof value === 'string') {
     return new Date(value).toISOString();
   }

@@ -2,5 +2,6 @@ export * from './action-item.entity';
 export * from './action-link.entity';
 export * from './action-plans.module';
 export * from './action-plans.service';
-export * from './plan-validation';
+export * from './plan-filing.service';
+export * from './plan-revisions.service';
 export * from './dto';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { tehranMidnight } from '@pelekan/core';
-import { ActionPlansService } from '../action-plans/action-plans.service';
+import { PlanFilingService } from '../action-plans/plan-filing.service';
 import type { Actor } from '../common/actor';
 import { Database } from '../database/database';
 import { hashPassword } from '../identity/password';
@@ -43,7 +43,7 @@ export class DemoDataService {
   constructor(
     private readonly db: Database,
     private readonly repository: DemoDataRepository,
-    private readonly plans: ActionPlansService,
+    private readonly plans: PlanFilingService,
     private readonly tranches: TrancheCreation,
   ) {}
 
