@@ -114,7 +114,7 @@ const DEADLINE_EXCEEDED = 4;
 /** True when the error, or one it wraps, says Temporal could not be reached. */
 export function isTemporalUnreachable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e) && (e.code === UNAVAILABLE || e.code === DEADLINE_EXCEEDED)) return true;
+    if (isGrpcServiceError(e) && [UNAVAILABLE, DEADLINE_EXCEEDED].includes(Number(e.code))) return true;
     if ((e as { name?: unknown }).name === 'TransportError') return true;
   }
   return false;

@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { RIALS_PATTERN, TRANCHE_STATES, type TrancheState, type WaitingOn } from '@pelekan/core';
 import { ROLES, type Role } from '../common/actor';
@@ -12,7 +13,7 @@ import { ROLES, type Role } from '../common/actor';
  * object, or null" (with `type: object` beside the `allOf`, null would fail the referenced schema).
  * The referenced class must be declared with @ApiExtraModels (see REFERRED_VIEWS).
  */
-const NullableRef = (model: Function, description?: string) =>
+const NullableRef = (model: Type<unknown>, description?: string) =>
   ApiProperty({ nullable: true, allOf: [{ $ref: getSchemaPath(model) }], ...(description ? { description } : {}) });
 
 const RIALS = { type: String, pattern: RIALS_PATTERN.source, example: '2500000000', description: 'Whole rials as a decimal string' };
