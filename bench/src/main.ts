@@ -19,6 +19,7 @@ import {
   ActionPlansService,
   EscalationSweep,
   PelekanModule,
+  PortfoliosService,
   ProjectsService,
   prepareDatabase,
   TrancheReadModel,
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
       {
         name: 'Portfolio of 25 projects (portal page)',
         http: get(publicPortfolio),
-        service: () => (publicIsPortal ? app.get(PortalService).portfolio(data.portfolio25Id) : projects.getPortfolio(data.portfolio25Id)),
+        service: () => (publicIsPortal ? app.get(PortalService).portfolio(data.portfolio25Id) : app.get(PortfoliosService).getPortfolio(data.portfolio25Id)),
       },
     ];
     const readResults: Record<string, { http: LoadResult; service: LoadResult; sql: LoadResult; statements: number }> = {};

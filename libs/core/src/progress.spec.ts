@@ -4,6 +4,8 @@ import {
   InvalidWeightError,
   plannedProgress,
   progressByAgency,
+  progressFromSums,
+  progressSums,
   weightedProgress,
   weightToHundredths,
 } from './progress';
@@ -29,6 +31,20 @@ describe('progress', () => {
     expect(weightedProgress([])).toBe(0);
     expect(formatHundredths(6250)).toBe('62.50');
     expect(formatHundredths(5)).toBe('0.05');
+  });
+
+  it('turns sums a database adds up into the same percent, dividing by the sum of the weights', () => {
+    const items = [
+      { weight: 2000, percent: 100 },
+      { weight: 1000, percent: 35 },
+    ];
+    expect(progressSums(items)).toEqual({ weightSum: 3000, weightedSum: 235_000 });
+    // 235 000 / 3000 = 78.33…%: not 23.50%, which dividing by 100.00 would give.
+    expect(progressFromSums(progressSums(items))).toBe(7833);
+    expect(progressFromSums({ weightSum: 3000, weightedSum: 235_000 })).toBe(weightedProgress(items));
+    expect(progressFromSums({ weightSum: 0, weightedSum: 0 })).toBe(0);
+    // Half up: 1/8 of 1% is 12.5 hundredths → 13.
+    expect(progressFromSums({ weightSum: 800, weightedSum: 100 })).toBe(13);
   });
 
   it('computes planned progress from schedules', () => {

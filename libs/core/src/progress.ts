@@ -36,16 +36,38 @@ export interface WeightedPercent {
   readonly percent: number; // 0..100
 }
 
-/** Σ weight·percent / Σ weight, in hundredths of a percent. Zero total weight gives 0. */
-export function weightedProgress(items: readonly WeightedPercent[]): number {
+/**
+ * What a weighted roll-up needs, as sums a database can add up: Σ weight (hundredths) and
+ * Σ weight·percent. Integers, exact.
+ */
+export interface ProgressSums {
+  readonly weightSum: number;
+  readonly weightedSum: number;
+}
+
+export function progressSums(items: readonly WeightedPercent[]): ProgressSums {
   let weightSum = 0;
-  let weighted = 0;
+  let weightedSum = 0;
   for (const i of items) {
     weightSum += i.weight;
-    weighted += i.weight * i.percent;
+    weightedSum += i.weight * i.percent;
   }
+  return { weightSum, weightedSum };
+}
+
+/**
+ * Σ weight·percent / Σ weight, in hundredths of a percent, rounded half up. Divides by the sum of
+ * the weights, not by 100.00: a plan whose weights do not (yet) add up to 100 still reads 0..100%.
+ * Zero total weight gives 0.
+ */
+export function progressFromSums({ weightSum, weightedSum }: ProgressSums): number {
   if (weightSum === 0) return 0;
-  return divideRoundHalfUp(weighted * 100, weightSum);
+  return divideRoundHalfUp(weightedSum * 100, weightSum);
+}
+
+/** Σ weight·percent / Σ weight, in hundredths of a percent. Zero total weight gives 0. */
+export function weightedProgress(items: readonly WeightedPercent[]): number {
+  return progressFromSums(progressSums(items));
 }
 
 /** Σ weight·percent / 100.00: an agency's contribution to its project's progress, in hundredths. */

@@ -1,23 +1,17 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
+import { Database } from '../database/database';
 import { Public } from '../identity/auth.decorators';
 import { IdentityService } from '../identity/identity.service';
 import { TemporalClient } from '../temporal';
-
-interface Probe {
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
+import { HealthProbeView, HealthView } from './dto';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
     private readonly temporal: TemporalClient,
     private readonly identity: IdentityService,
   ) {}
@@ -30,8 +24,8 @@ export class HealthController {
   @Get()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Whether PostgreSQL and Temporal answer (503 when either is down); details for administrators' })
-  async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const [database, temporal] = await Promise.all([this.probe(() => this.db.query('SELECT 1')), this.probe(() => this.temporalProbe())]);
+  async health(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthView> {
+    const [database, temporal] = await Promise.all([this.probe(() => this.databaseProbe()), this.probe(() => this.temporalProbe())]);
     const ok = database.ok && temporal.ok;
     reply.status(ok ? 200 : 503);
     const status = ok ? 'ok' : 'degraded';
@@ -51,11 +45,15 @@ export class HealthController {
     }
   }
 
+  private async databaseProbe(): Promise<void> {
+    if (!(await this.db.ping())) throw new Error('unreachable');
+  }
+
   private async temporalProbe(): Promise<void> {
     if (!(await this.temporal.reachable())) throw new Error('unreachable');
   }
 
-  private async probe(check: () => Promise<unknown>): Promise<Probe> {
+  private async probe(check: () => Promise<unknown>): Promise<HealthProbeView> {
     const started = performance.now();
     try {
       let timer: NodeJS.Timeout | undefined;

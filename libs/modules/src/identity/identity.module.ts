@@ -3,13 +3,16 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config';
+import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { AuthGuard } from './auth.guard';
 import { LoginLimits } from './login-limits';
 import { PasswordHasher } from './password-hasher';
 import { AuthController, OrganizationsController, UsersController } from './identity.controller';
+import { IdentityRepository } from './identity.repository';
 import { IdentityService } from './identity.service';
 import { Organization } from './organization.entity';
+import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 import { User } from './user.entity';
 
@@ -26,7 +29,17 @@ import { User } from './user.entity';
     }),
   ],
   controllers: [AuthController, OrganizationsController, UsersController],
-  providers: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, LoginLimits, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    IdentityRepository,
+    AccountsRepository,
+    OrganizationsRepository,
+    IdentityService,
+    AccountsService,
+    OrganizationsService,
+    PasswordHasher,
+    LoginLimits,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, TypeOrmModule],
 })
 export class IdentityModule {}

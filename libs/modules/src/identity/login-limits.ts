@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { TooManyRequests } from '../common/errors';
 import { AppConfig } from '../config';
+import { Database } from '../database/database';
+import { IdentityRepository } from './identity.repository';
 
 const WINDOW_SECONDS = 60;
 
@@ -16,7 +16,8 @@ export class LoginLimits {
   private calls = 0;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: Database,
+    private readonly repository: IdentityRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -26,20 +27,21 @@ export class LoginLimits {
       [`login:user:${username.trim().toLowerCase().slice(0, 64)}`, this.config.LOGIN_RATE_LIMIT],
       [`login:address:${address}`, this.config.LOGIN_RATE_LIMIT * 10],
     ];
-    const rows: Array<{ key: string; hits: number; retryAfter: number }> = await this.db.query(
-      `INSERT INTO rate_limit_counters AS c (key, window_start, hits)
-       SELECT k, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1 FROM unnest($1::text[]) AS k
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = c.hits + 1
-       RETURNING key, hits, ceil(extract(epoch FROM c.window_start + make_interval(secs => $2) - now()))::int AS "retryAfter"`,
-      [limits.map(([k]) => k), WINDOW_SECONDS],
+    const counts = await this.db.transaction((tx) =>
+      this.repository.countAttempts(
+        tx,
+        limits.map(([key]) => key),
+        WINDOW_SECONDS,
+      ),
     );
     if (++this.calls % 500 === 0) {
-      void this.db.query(`DELETE FROM rate_limit_counters WHERE window_start < now() - interval '10 minutes'`).catch(() => undefined);
+      void this.db.transaction((tx) => this.repository.purgeAttemptCounters(tx)).catch(() => undefined);
     }
     for (const [key, max] of limits) {
-      const row = rows.find((r) => r.key === key);
-      if (row && row.hits > max) {
-        throw new TooManyRequests(`too many sign-in attempts; try again in ${Math.max(1, row.retryAfter)} seconds`, Math.max(1, row.retryAfter));
+      const count = counts.find((r) => r.key === key);
+      if (count && count.hits > max) {
+        const retryAfter = Math.max(1, count.retryAfter);
+        throw new TooManyRequests(`too many sign-in attempts; try again in ${retryAfter} seconds`, retryAfter);
       }
     }
   }

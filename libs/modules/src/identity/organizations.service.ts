@@ -1,57 +1,68 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
-import { CreateOrganizationDto } from './dto';
+import { Database } from '../database/database';
+import { CreateOrganizationDto, OrganizationView } from './dto';
 import { Organization } from './organization.entity';
+import { OrganizationsRepository } from './organizations.repository';
+
+export function organizationView(o: Organization): OrganizationView {
+  return {
+    id: o.id,
+    code: o.code,
+    nameFa: o.nameFa,
+    nameEn: o.nameEn,
+    parentId: o.parentId,
+    committeeMember: o.committeeMember,
+    synthetic: o.synthetic,
+    createdAt: o.createdAt,
+  };
+}
 
 @Injectable()
 export class OrganizationsService {
-  constructor(@InjectRepository(Organization) private readonly organizations: Repository<Organization>) {}
+  constructor(
+    private readonly db: Database,
+    private readonly repository: OrganizationsRepository,
+  ) {}
 
-  list(): Promise<Organization[]> {
-    return this.organizations.find({ order: { nameEn: 'ASC' } });
+  async list(): Promise<OrganizationView[]> {
+    return (await this.repository.list(this.db.reader)).map(organizationView);
   }
 
-  async get(id: string): Promise<Organization> {
-    const org = await this.organizations.findOneBy({ id });
+  async get(id: string): Promise<OrganizationView> {
+    const org = await this.repository.get(this.db.reader, id);
     if (!org) throw new NotFound('organization', id);
-    return org;
+    return organizationView(org);
   }
 
-  async create(dto: CreateOrganizationDto): Promise<Organization> {
-    if (dto.parentId && !(await this.organizations.existsBy({ id: dto.parentId }))) {
-      throw InvalidInput.field('parentId', `organization ${dto.parentId} does not exist`);
-    }
-    if (await this.organizations.existsBy({ code: dto.code })) {
-      throw new Conflict(`an organization with code ${dto.code} already exists`, 'duplicate_code');
-    }
-    return this.organizations.save(
-      this.organizations.create({
+  async create(dto: CreateOrganizationDto): Promise<OrganizationView> {
+    return this.db.transaction(async (tx) => {
+      if (dto.parentId && !(await this.repository.exists(tx, dto.parentId))) {
+        throw InvalidInput.field('parentId', `organization ${dto.parentId} does not exist`);
+      }
+      if (await this.repository.codeTaken(tx, dto.code)) {
+        throw new Conflict(`an organization with code ${dto.code} already exists`, 'duplicate_code');
+      }
+      const created = await this.repository.insert(tx, {
         code: dto.code,
         nameFa: dto.nameFa,
         nameEn: dto.nameEn,
         parentId: dto.parentId ?? null,
         committeeMember: dto.committeeMember ?? false,
-        synthetic: false,
-      }),
-    );
+      });
+      return organizationView(created);
+    });
   }
 
-  /** Each organization followed by its ancestors, for the conflict-of-interest rule. */
-  async lineages(ids: readonly string[], manager: EntityManager = this.organizations.manager): Promise<Map<string, string[]>> {
-    const rows: Array<{ start: string; id: string; depth: number }> = await manager.query(
-      `WITH RECURSIVE up(start, id, parent_id, depth) AS (
-         SELECT o.id, o.id, o.parent_id, 0 FROM organizations o WHERE o.id = ANY($1::uuid[])
-         UNION ALL
-         SELECT up.start, p.id, p.parent_id, up.depth + 1 FROM organizations p JOIN up ON p.id = up.parent_id
-         WHERE up.depth < 32
-       )
-       SELECT start, id, depth FROM up ORDER BY start, depth`,
-      [ids],
-    );
+  /**
+   * Each organization followed by its ancestors, for the conflict-of-interest rule. Inside a
+   * transaction pass its manager.
+   */
+  async lineages(ids: readonly string[], manager?: EntityManager): Promise<Map<string, string[]>> {
+    const found = await this.repository.lineageRows(manager ?? this.db.reader, ids);
     const result = new Map<string, string[]>();
-    for (const row of rows) result.set(row.start, [...(result.get(row.start) ?? []), row.id]);
+    for (const r of found) result.set(r.start, [...(result.get(r.start) ?? []), r.id]);
     return result;
   }
 }

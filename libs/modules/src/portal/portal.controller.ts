@@ -1,12 +1,14 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInput } from '../common/errors';
 import { IdParam } from '../common/params';
 import { Public } from '../identity/auth.decorators';
+import { PublicPortfolioSummaryView, PublicPortfolioView, PublicProjectDetailView } from './dto';
 import { toCsv, toXlsx } from './open-data';
 import { OpenDataCache } from './open-data-cache';
-import { OPEN_DATA_TABLES, type OpenDataTable, PortalService } from './portal.service';
+import { OPEN_DATA_TABLES, OpenDataService, type OpenDataTable } from './open-data.service';
+import { PortalService } from './portal.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -17,36 +19,49 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 export class PortalController {
   constructor(
     private readonly portal: PortalService,
+    private readonly openData: OpenDataService,
     private readonly cache: OpenDataCache,
   ) {}
 
   @Get('portfolios')
-  portfolios() {
+  portfolios(): Promise<PublicPortfolioSummaryView[]> {
     return this.portal.portfolios();
   }
 
   @Get('portfolios/:id')
   @ApiOperation({ summary: 'A portfolio: projects with verified and self-declared progress, money, agencies, freshness, pauses' })
-  portfolio(@IdParam() id: string) {
+  portfolio(@IdParam() id: string): Promise<PublicPortfolioView> {
     return this.portal.portfolio(id);
   }
 
   @Get('projects/:id')
-  project(@IdParam() id: string) {
+  project(@IdParam() id: string): Promise<PublicProjectDetailView> {
     return this.portal.project(id);
   }
 
   @Get('open-data/workbook.xlsx')
   @ApiOperation({ summary: 'Every public table as one XLSX workbook (ETag; 304 when unchanged)' })
-  async workbook(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({ description: 'The workbook, one sheet per table', content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
+  async workbook(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     return this.serve(request, reply, 'workbook.xlsx', XLSX_TYPE, 'pelekan-open-data.xlsx', async () =>
-      Buffer.from(toXlsx(await this.portal.openData())),
+      Buffer.from(toXlsx(await this.openData.all())),
     );
   }
 
   @Get('open-data/:file')
   @ApiOperation({ summary: 'One public table as CSV or JSON: portfolios, projects, items, tranches, releases (e.g. projects.csv); ETag, 304 when unchanged' })
-  async table(@Param('file') file: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOkResponse({
+    description: 'The table: JSON (an array of flat rows) or CSV with a header line',
+    content: {
+      'application/json': { schema: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  async table(
+    @Param('file') file: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
     const match = /^([a-z]+)\.(csv|json)$/.exec(file);
     const table = match?.[1] as OpenDataTable | undefined;
     if (!match || !table || !OPEN_DATA_TABLES.includes(table)) {
@@ -54,11 +69,11 @@ export class PortalController {
     }
     if (match[2] === 'json') {
       return this.serve(request, reply, file, 'application/json; charset=utf-8', null, async () =>
-        JSON.stringify(await this.portal.openDataTable(table)),
+        JSON.stringify(await this.openData.table(table)),
       );
     }
     return this.serve(request, reply, file, 'text/csv; charset=utf-8', `pelekan-${table}.csv`, async () =>
-      toCsv(await this.portal.openDataTable(table)),
+      toCsv(await this.openData.table(table)),
     );
   }
 
@@ -69,8 +84,8 @@ export class PortalController {
     type: string,
     attachment: string | null,
     build: () => Promise<string | Buffer>,
-  ) {
-    const entry = await this.cache.get(file, await this.portal.dataVersion(), build);
+  ): Promise<string | Buffer> {
+    const entry = await this.cache.get(file, await this.openData.dataVersion(), build);
     reply.header('etag', entry.etag);
     reply.header('cache-control', 'public, max-age=0, must-revalidate');
     if (request.headers['if-none-match'] === entry.etag) {

@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ActionPlansModule } from '../action-plans/action-plans.module';
 import { OpenDataCache } from './open-data-cache';
+import { OpenDataService } from './open-data.service';
 import { PortalController } from './portal.controller';
+import { PortalRepository } from './portal.repository';
 import { PortalService } from './portal.service';
 
-@Module({ imports: [ActionPlansModule], controllers: [PortalController], providers: [PortalService, OpenDataCache], exports: [PortalService] })
+@Module({
+  imports: [ActionPlansModule],
+  controllers: [PortalController],
+  providers: [PortalRepository, PortalService, OpenDataService, OpenDataCache],
+  exports: [PortalService],
+})
 export class PortalModule {}

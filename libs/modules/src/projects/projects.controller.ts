@@ -3,60 +3,76 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../common/params';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
-import { CreatePortfolioDto, CreateProjectDto, PortfolioMonitoringDto, ProjectQueryDto, SetBudgetDto } from './dto';
+import {
+  CreatePortfolioDto,
+  CreateProjectDto,
+  PortfolioMonitoringDto,
+  PortfolioSummaryView,
+  PortfolioView,
+  ProjectQueryDto,
+  ProjectSummaryView,
+  ProjectView,
+  SetBudgetDto,
+} from './dto';
+import { PortfoliosService } from './portfolios.service';
+import { ProjectWritesService } from './project-writes.service';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
 @ApiBearerAuth()
 @Controller()
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly portfolios: PortfoliosService,
+    private readonly projects: ProjectsService,
+    private readonly writes: ProjectWritesService,
+  ) {}
 
   @Get('portfolios')
-  listPortfolios() {
-    return this.projects.listPortfolios();
+  listPortfolios(): Promise<PortfolioSummaryView[]> {
+    return this.portfolios.listPortfolios();
   }
 
   @Get('portfolios/:id')
-  getPortfolio(@IdParam() id: string) {
-    return this.projects.getPortfolio(id);
+  getPortfolio(@IdParam() id: string): Promise<PortfolioView> {
+    return this.portfolios.getPortfolio(id);
   }
 
   @Roles('pbo', 'admin')
   @Post('portfolios')
-  createPortfolio(@Body() dto: CreatePortfolioDto) {
-    return this.projects.createPortfolio(dto);
+  createPortfolio(@Body() dto: CreatePortfolioDto): Promise<PortfolioView> {
+    return this.portfolios.createPortfolio(dto);
   }
 
   @Roles('admin')
   @Post('portfolios/:id/monitoring')
   @HttpCode(200)
   @ApiOperation({ summary: "Pause or resume monitoring of a portfolio, with a reason (published with the portfolio)" })
-  setMonitoring(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PortfolioMonitoringDto) {
-    return this.projects.setMonitoring(actor, id, dto);
+  setMonitoring(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: PortfolioMonitoringDto): Promise<PortfolioView> {
+    return this.portfolios.setMonitoring(actor, id, dto);
   }
 
   @Get('projects')
-  listProjects(@Query() query: ProjectQueryDto) {
+  listProjects(@Query() query: ProjectQueryDto): Promise<ProjectSummaryView[]> {
     return this.projects.listProjects(query);
   }
 
   @Get('projects/:id')
-  getProject(@IdParam() id: string) {
+  getProject(@IdParam() id: string): Promise<ProjectView> {
     return this.projects.getProject(id);
   }
 
   @Roles('pbo', 'admin')
   @Post('projects')
   @ApiOperation({ summary: 'Register a project with its lead and collaborating agencies' })
-  createProject(@Body() dto: CreateProjectDto) {
-    return this.projects.createProject(dto);
+  createProject(@Body() dto: CreateProjectDto): Promise<ProjectView> {
+    return this.writes.createProject(dto);
   }
 
   @Roles('pbo')
   @Put('projects/:id/budget')
   @ApiOperation({ summary: 'Set the project budget (whole rials); never below what its tranches commit' })
-  setBudget(@IdParam() id: string, @Body() dto: SetBudgetDto) {
-    return this.projects.setBudget(id, dto);
+  setBudget(@IdParam() id: string, @Body() dto: SetBudgetDto): Promise<ProjectView> {
+    return this.writes.setBudget(id, dto);
   }
 }
