@@ -1,7 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
 
 /** Rows of one public table, as plain values (no nested objects). */
-export type Table = Array<Record<string, string | number | boolean | null>>;
+export type Cell = string | number | boolean | null;
+export type Table = Array<Record<string, Cell>>;
 
 /**
  * A text cell a spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading
@@ -16,14 +17,16 @@ export function neutraliseFormula(text: string): string {
 export function toCsv(rows: Table): string {
   if (rows.length === 0) return '\uFEFF';
   const columns = Object.keys(rows[0]);
-  const cell = (v: unknown) => {
+  const cell = (v: Cell | undefined) => {
     const s = v === null || v === undefined ? '' : typeof v === 'string' ? neutraliseFormula(v) : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return '\uFEFF' + [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
+// XML 1.0 cannot carry these control characters at all; they are dropped.
 const xml = (s: string) =>
+  // eslint-disable-next-line no-control-regex -- the control characters are what this removes
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
 function columnName(index: number): string {
@@ -34,7 +37,7 @@ function columnName(index: number): string {
 
 function sheetXml(rows: Table): string {
   const columns = rows.length ? Object.keys(rows[0]) : [];
-  const cell = (ref: string, v: unknown) =>
+  const cell = (ref: string, v: Cell | undefined) =>
     typeof v === 'number' && Number.isFinite(v)
       ? `<c r="${ref}"><v>${v}</v></c>`
       : v === null || v === undefined
