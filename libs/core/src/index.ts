@@ -9,3 +9,4 @@ export * from './escalation';
 export * from './plan-diff';
 export * from './budget';
 export * from './freshness';
+export * from './spending';
