@@ -12,3 +12,4 @@ export * from './freshness';
 export * from './verification';
 export * from './ledger';
 export * from './plan';
+export * from './spending';

@@ -1,5 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { RIALS_PATTERN } from '@pelekan/core';
 import { IsRials } from '../common/validation';
 
 export const CHALLENGE_CATEGORIES = [
@@ -75,4 +77,83 @@ export class SolutionTextDto {
   @IsString()
   @Length(3, 4000)
   description: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------------
+
+export const CLAIM_STATUSES = ['awaiting_answer', 'accepted', 'disputed'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+export class ChallengeOrganizationView {
+  id: string;
+  code: string;
+  nameFa: string;
+  nameEn: string;
+}
+
+export class ChallengeItemView {
+  id: string;
+  code: string;
+  titleFa: string;
+  titleEn: string;
+}
+
+export class SolutionView {
+  id: string;
+  description: string;
+  proposedAt: Date;
+  /** The username of who proposed it. */
+  proposedBy: string;
+}
+
+/** Money released to the raising agency on the project, what it reported spent, and the difference (budget challenges). */
+export class ReleasedNotSpentView {
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source })
+  releasedRials: string;
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source })
+  reportedSpentRials: string;
+  @ApiProperty({ type: String, pattern: '^-?(0|[1-9][0-9]*)$', description: 'Released less reported spent' })
+  releasedNotSpentRials: string;
+}
+
+export class ChallengeView {
+  id: string;
+  projectId: string;
+  @ApiProperty({ enum: CHALLENGE_CATEGORIES })
+  category: ChallengeCategory;
+  description: string;
+  raisedAt: Date;
+  /** The agency that raised it. */
+  raisedBy: ChallengeOrganizationView;
+  // Inline, not a $ref: a nullable $ref (allOf) does not admit null in the contract checker.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description: 'The agency named as its cause: a claim',
+    required: ['id', 'code', 'nameFa', 'nameEn'],
+    properties: { id: { type: 'string' }, code: { type: 'string' }, nameFa: { type: 'string' }, nameEn: { type: 'string' } },
+  })
+  causedBy: { id: string; code: string; nameFa: string; nameEn: string } | null;
+  @ApiProperty({ enum: CLAIM_STATUSES, nullable: true, description: 'For a claim: awaiting the named agency, or its answer' })
+  claimStatus: ClaimStatus | null;
+  @ApiProperty({ type: String, nullable: true })
+  claimAnswerReason: string | null;
+  @ApiProperty({ type: Date, nullable: true })
+  claimAnsweredAt: Date | null;
+  items: ChallengeItemView[];
+  solutions: SolutionView[];
+  /** Only on budget challenges. */
+  budget?: ReleasedNotSpentView;
+}
+
+export class SpendingView {
+  trancheId: string;
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source, description: 'What the agency received from the tranche' })
+  receivedRials: string;
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source, description: 'What it has now reported spent of it' })
+  reportedSpentRials: string;
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source, description: 'Received less reported spent' })
+  notSpentRials: string;
 }

@@ -1,35 +1,10 @@
-import { formatJalali, toJalali, toPersianDigits } from '@pelekan/core';
+import { formatJalali, isValidJalali, jalaliMonthRange, toAsciiDigits, toJalali, toPersianDigits } from '@pelekan/core';
+import { InvalidInput } from '../common/errors';
+import type { CommitteePackView, PackMonthView, PackPlaceView, PackRowView, PackSummaryView } from './dto';
 
-/** What happened in one Jalali month, for the monitoring committee's monthly meeting. */
-export interface CommitteePack {
-  month: { year: number; month: number; start: Date; end: Date; nameFa: string; nameEn: string };
-  verifications: PackRow[];
-  cases: PackRow[];
-  tranches: PackRow[];
-  byPortfolio: PackSummary[];
-  byAgency: PackSummary[];
-}
-
-export interface PackRow {
-  at: Date;
-  kind: string;
-  portfolio: { code: string; nameFa: string; nameEn: string };
-  project: { code: string; nameFa: string; nameEn: string };
-  agency: { code: string; nameFa: string; nameEn: string };
-  item: { code: string; titleFa: string; titleEn: string } | null;
-  detail: Record<string, unknown>;
-}
-
-export interface PackSummary {
-  key: { code: string; nameFa: string; nameEn: string };
-  verifications: number;
-  casesOpened: number;
-  casesClimbed: number;
-  casesResolved: number;
-  tranchesReleased: number;
-  releasedRials: string;
-  tranchesHeld: number;
-}
+export type CommitteePack = CommitteePackView;
+export type PackRow = PackRowView;
+export type PackSummary = PackSummaryView;
 
 export const JALALI_MONTHS = [
   ['فروردین', 'Farvardin'], ['اردیبهشت', 'Ordibehesht'], ['خرداد', 'Khordad'], ['تیر', 'Tir'],
@@ -96,7 +71,7 @@ export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
     const text = lang === 'fa' ? formatJalali(toJalali(new Date(d))) : new Date(d).toISOString().slice(0, 10);
     return lang === 'fa' ? toPersianDigits(text) : text;
   };
-  const name = (x: { nameFa?: string; nameEn?: string; titleFa?: string; titleEn?: string; code: string } | null) =>
+  const name = (x: { nameFa?: string | null; nameEn?: string | null; titleFa?: string; titleEn?: string; code: string | null } | null) =>
     x ? `${escape(x.code)} — ${escape(lang === 'fa' ? x.nameFa ?? x.titleFa : x.nameEn ?? x.titleEn)}` : '';
   const detail = (d: Record<string, unknown>) =>
     Object.entries(d)
@@ -150,4 +125,41 @@ export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
 <h2>${L.cases}</h2>${table(pack.cases)}
 <h2>${L.tranches}</h2>${table(pack.tranches)}
 </body></html>`;
+}
+
+/** The Jalali month a "1405-08" (or Persian-digit) query names, with its Tehran bounds; 400 for any other text. */
+export function packMonth(month: string): PackMonthView {
+  const [year, m] = toAsciiDigits(month).split('-').map(Number);
+  if (!isValidJalali({ year, month: m, day: 1 }) || year < 1300 || year > 1500) {
+    throw InvalidInput.field('month', `${month} is not a Jalali month (e.g. 1405-08)`);
+  }
+  const { start, end } = jalaliMonthRange(year, m);
+  return { year, month: m, start, end, nameFa: JALALI_MONTHS[m - 1][0], nameEn: JALALI_MONTHS[m - 1][1] };
+}
+
+/** Per portfolio or agency: verifications, cases opened, climbed and resolved, tranches released (and rials) and held. */
+export function summarise(rows: PackRow[], keyOf: (r: PackRow) => PackRow['portfolio'] | PackRow['agency']): PackSummary[] {
+  const groups = new Map<string, PackSummary & { released: bigint }>();
+  for (const row of rows) {
+    const { code, nameFa, nameEn } = keyOf(row);
+    if (!code) continue;
+    let g = groups.get(code);
+    if (!g) {
+      const key: PackPlaceView = { code, nameFa: nameFa ?? '', nameEn: nameEn ?? '' };
+      g = { key, verifications: 0, casesOpened: 0, casesClimbed: 0, casesResolved: 0, tranchesReleased: 0, releasedRials: '0', tranchesHeld: 0, released: 0n };
+      groups.set(code, g);
+    }
+    if (['accepted', 'accepted_lower', 'rejected'].includes(row.kind)) g.verifications++;
+    if (row.kind === 'opened') g.casesOpened++;
+    if (row.kind === 'climbed') g.casesClimbed++;
+    if (row.kind === 'resolved') g.casesResolved++;
+    if (row.kind === 'released') {
+      g.tranchesReleased++;
+      g.released += BigInt(String(row.detail.amountRials));
+    }
+    if (row.kind === 'held' || row.kind === 'hold_placed') g.tranchesHeld++;
+  }
+  return [...groups.values()]
+    .map(({ released, ...g }) => ({ ...g, releasedRials: released.toString() }))
+    .sort((a, b) => a.key.code.localeCompare(b.key.code));
 }

@@ -1,4 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { RIALS_PATTERN } from '@pelekan/core';
+import { CaseView } from '../escalations/dto';
 
 export class CommitteePackQueryDto {
   /** The Jalali month, e.g. 1405-08 (Aban 1405). Persian digits are accepted too. */
@@ -12,4 +15,107 @@ export class CommitteePackQueryDto {
   @IsOptional()
   @IsIn(['fa', 'en'])
   lang?: 'fa' | 'en';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------------
+
+export class PackPlaceView {
+  code: string;
+  nameFa: string;
+  nameEn: string;
+}
+
+/** The agency of a row; its fields are null for a confidential project without a lead agency. */
+export class PackAgencyView {
+  @ApiProperty({ type: String, nullable: true })
+  code: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  nameFa: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  nameEn: string | null;
+}
+
+export class PackRowView {
+  at: Date;
+  /** accepted, accepted_lower, rejected, revoked; opened, climbed, resolved, decided; released, held, hold_placed, hold_lifted. */
+  kind: string;
+  portfolio: PackPlaceView;
+  project: PackPlaceView;
+  agency: PackAgencyView;
+  // Inline, not a $ref: a nullable $ref (allOf) does not admit null in the contract checker.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description: 'Null for tranche rows',
+    required: ['code', 'titleFa', 'titleEn'],
+    properties: { code: { type: 'string' }, titleFa: { type: 'string' }, titleEn: { type: 'string' } },
+  })
+  item: { code: string; titleFa: string; titleEn: string } | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the event says: percent, level, amount, reason, who' })
+  detail: Record<string, unknown>;
+}
+
+export class PackSummaryView {
+  key: PackPlaceView;
+  verifications: number;
+  casesOpened: number;
+  casesClimbed: number;
+  casesResolved: number;
+  tranchesReleased: number;
+  @ApiProperty({ type: String, pattern: RIALS_PATTERN.source })
+  releasedRials: string;
+  tranchesHeld: number;
+}
+
+export class PackMonthView {
+  /** Jalali year. */
+  year: number;
+  /** Jalali month, 1 to 12. */
+  month: number;
+  /** The month's first instant in Tehran. */
+  start: Date;
+  /** The next month's first instant in Tehran. */
+  end: Date;
+  nameFa: string;
+  nameEn: string;
+}
+
+/** What happened in one Jalali month, for the monitoring committee's monthly meeting. */
+export class CommitteePackView {
+  month: PackMonthView;
+  verifications: PackRowView[];
+  cases: PackRowView[];
+  tranches: PackRowView[];
+  byPortfolio: PackSummaryView[];
+  byAgency: PackSummaryView[];
+}
+
+/** Live escalation cases by level. */
+export class CasesByLevelView {
+  @ApiProperty({ type: () => [CaseView] })
+  1: CaseView[];
+  @ApiProperty({ type: () => [CaseView] })
+  2: CaseView[];
+  @ApiProperty({ type: () => [CaseView] })
+  3: CaseView[];
+  @ApiProperty({ type: () => [CaseView] })
+  4: CaseView[];
+}
+
+export class CommitteeQueueView {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Declarations awaiting verification, oldest first, with evidence (as GET /api/declarations/pending lists them)',
+  })
+  declarations: object[];
+  cases: CasesByLevelView;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Plan revisions awaiting the committee, oldest first',
+  })
+  revisions: object[];
 }

@@ -7,6 +7,7 @@ import {
 } from '@pelekan/workflows/escalation.contract';
 import { AppConfig } from '../config';
 import { TemporalClient } from '../temporal';
+import type { ScheduleView, SweepTriggeredView } from './dto';
 import { escalationPeriod } from './period';
 
 /**
@@ -64,12 +65,13 @@ export class EscalationSchedule {
   }
 
   /** Runs a sweep now (an administrator's "sweep now"), besides the periodic ones. */
-  async triggerNow(): Promise<void> {
+  async triggerNow(): Promise<SweepTriggeredView> {
     await this.ensure();
     await this.temporal.client.schedule.getHandle(this.id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    return { triggered: true, schedule: this.id };
   }
 
-  async describe() {
+  async describe(): Promise<ScheduleView> {
     const description = await this.temporal.client.schedule.getHandle(this.id).describe();
     return {
       id: this.id,

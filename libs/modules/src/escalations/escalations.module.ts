@@ -3,15 +3,26 @@ import { InboxModule } from '../inbox/inbox.module';
 import { TranchesModule } from '../tranches/tranches.module';
 import { IndependenceModule } from '../independence/independence.module';
 import { EscalationActivitiesImpl } from './escalation.activities';
+import { EscalationDecisions } from './escalation-decisions';
 import { EscalationSchedule } from './escalation-schedule';
 import { EscalationSweep } from './escalation-sweep';
+import { EscalationSweepRepository } from './escalation-sweep.repository';
 import { EscalationsController } from './escalations.controller';
+import { EscalationsRepository } from './escalations.repository';
 import { EscalationsService } from './escalations.service';
 
 @Module({
   imports: [InboxModule, TranchesModule, IndependenceModule],
   controllers: [EscalationsController],
-  providers: [EscalationsService, EscalationSweep, EscalationSchedule, EscalationActivitiesImpl],
+  providers: [
+    EscalationsRepository,
+    EscalationSweepRepository,
+    EscalationsService,
+    EscalationDecisions,
+    EscalationSweep,
+    EscalationSchedule,
+    EscalationActivitiesImpl,
+  ],
   exports: [EscalationsService, EscalationSweep, EscalationSchedule, EscalationActivitiesImpl],
 })
 export class EscalationsModule {}

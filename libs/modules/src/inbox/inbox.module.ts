@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InboxController } from './inbox.controller';
+import { InboxRepository } from './inbox.repository';
 import { InboxService } from './inbox.service';
 
-@Module({ controllers: [InboxController], providers: [InboxService], exports: [InboxService] })
+@Module({ controllers: [InboxController], providers: [InboxRepository, InboxService], exports: [InboxService] })
 export class InboxModule {}
