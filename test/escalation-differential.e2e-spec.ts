@@ -316,16 +316,16 @@ describe(`escalation sweep: the SQL decides as the core does (DIFF_SEED=${SEED} 
         const of = (kind: string) => events.filter((e) => e.kind === kind);
         const sql = {
           counts,
-          stalled: sorted(((await m.query(`SELECT item_id, reason FROM sweep_stalled`)) as Array<{ item_id: string; reason: string }>).map((r) => [r.item_id, r.reason])),
+          stalled: sorted((await m.query<Array<{ item_id: string; reason: string }>>(`SELECT item_id, reason FROM sweep_stalled`)).map((r) => [r.item_id, r.reason])),
           resolved: sorted(of('resolved').map((e) => [e.case_id, e.level, e.event_reason])),
           climbed: sorted(of('climbed').map((e) => [e.case_id, e.item_id, e.level, e.party, e.reason])),
           opened: sorted(of('opened').map((e) => [e.item_id, e.level, e.party, e.reason])),
           told: sorted(
             (
-              (await m.query(
+              await m.query<Array<{ kind: string; item_id: string; user_id: string }>>(
                 `SELECT substr(n.kind, length('escalation_') + 1) AS kind, c.item_id, n.user_id
                    FROM notifications n JOIN escalation_cases c ON c.id = n.case_id WHERE n.kind LIKE 'escalation_%'`,
-              )) as Array<{ kind: string; item_id: string; user_id: string }>
+              )
             ).map((r) => [r.kind, r.item_id, r.user_id]),
           ),
         };

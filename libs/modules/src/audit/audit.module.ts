@@ -1,17 +1,14 @@
 import { Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig, durationMs } from '../config';
 import { AuditController } from './audit.controller';
 import { AuditActorInterceptor } from './audit.interceptor';
-import { attachAuditActorToSessions } from './audit-session';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 /**
  * The append-only, hash-chained audit log of every state change. Database triggers write it (see
- * migration 1732500000000); this module makes each database session name the acting user, seals the
+ * migration 1732500000000), reading the acting user that `Database.transaction` sets with SET LOCAL; this module seals the
  * chain's head with AUDIT_KEY every AUDIT_SEAL_INTERVAL, and serves the log and its verification to admins.
  */
 @Module({
@@ -24,13 +21,11 @@ export class AuditModule implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    attachAuditActorToSessions(this.db);
     this.timer = setInterval(() => {
       this.audit.seal().catch((e) => this.logger.warn(`sealing the audit chain: ${(e as Error).message}`));
     }, durationMs(this.config.AUDIT_SEAL_INTERVAL));

@@ -1,4 +1,3 @@
 export * from './audit-context';
-export * from './audit-session';
 export * from './audit.service';
 export * from './audit.module';

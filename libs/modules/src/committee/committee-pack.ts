@@ -59,8 +59,11 @@ const LABELS = {
   },
 };
 
+const asText = (s: unknown): string =>
+  s === null || s === undefined ? '' : typeof s === 'object' ? JSON.stringify(s) : `${s as string | number | bigint | boolean}`;
+
 const escape = (s: unknown) =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  asText(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A printable document (A4, tables that break across pages cleanly), RTL Persian or LTR English. */
 export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {

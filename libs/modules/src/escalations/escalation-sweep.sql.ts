@@ -4,7 +4,6 @@ import {
   audienceFor,
   ESCALATED_PARTIES,
   ESCALATION_LEVELS,
-  type EscalationLevel,
   FIRST_LEVEL,
   nextLevel,
   partyFor,
@@ -24,7 +23,7 @@ export function sqlText(value: string | number): string {
   return `'${String(value).replace(/'/g, "''")}'`;
 }
 
-const LEVELS = ESCALATION_LEVELS.map((l) => l.level as EscalationLevel);
+const LEVELS = ESCALATION_LEVELS.map((l) => l.level);
 
 /** The party a case opened for `reason` escalates. */
 export function partySql(reason: string): string {
@@ -48,7 +47,7 @@ export function ladderValuesSql(): string {
   const rows: string[] = [];
   for (const { level, fa, en } of ESCALATION_LEVELS) {
     for (const party of ESCALATED_PARTIES) {
-      const audience = audienceFor(level as EscalationLevel, party);
+      const audience = audienceFor(level, party);
       rows.push(`(${level}, ${sqlText(party)}, ${sqlText(audience)}, ${sqlText(fa)}, ${sqlText(en)})`);
     }
   }
