@@ -127,3 +127,32 @@ describe('concurrency', () => {
     expect(verified.body).toMatchObject({ ok: true, firstBadId: null });
   });
 });
+
+/**
+ * A transaction is passed down, never reopened: no flow holds one pooled connection while it waits
+ * for a second. With three connections, twelve committee decisions at once (each a transaction that
+ * re-gates tranches and notifies) must all be served; a flow taking a second connection would wait on
+ * a pool its siblings hold and answer 503 (or deadlock) instead.
+ */
+describe('concurrency on a small pool', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ demoData: true, env: { DB_POOL_SIZE: '3', DB_POOL_ACQUIRE_TIMEOUT_MS: '20000' } });
+    await createUser(h.http, 'agency.ito', 'agency', await orgId(h.http, ITO));
+  });
+  afterAll(() => h?.close());
+
+  it('serves twelve concurrent committee decisions on three connections', async () => {
+    const declarations = [];
+    for (let i = 1; i <= 6; i++) {
+      const { item } = await projectWithChain(h.http, `POOL-${i}`, await orgId(h.http, ITO));
+      declarations.push(await declare(h.http, 'agency.ito', item('A'), 100), await declare(h.http, 'agency.ito', item('B'), 50));
+    }
+    await h.http.as('committee.arao').get('/api/auth/me'); // one sign-in, not twelve at once
+    const answers = await Promise.all(
+      declarations.map((d) => h.http.as('committee.arao').post(`/api/declarations/${d.id}/decision`, { decision: 'accept' })),
+    );
+    expect(statuses(answers)).toEqual(Array(12).fill(201));
+  });
+});
