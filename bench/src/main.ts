@@ -4,6 +4,9 @@
  *   --scale N        multiply the base data (20,000 projects, 400,000 items, 60,000 tranches); 5 for 5x
  *   --quick          a small run for CI and smoke checks (about 2 minutes)
  *   --workflows N    open tranche workflows for the worker-memory figure (default 10,000)
+ *   --only a,b       run only these sections: sweep, size, reads, release, workflows (data is always generated)
+ * Besides the table, bench/results/latest.json (and a timestamped copy) holds `scale`, the machine and a
+ * flat `figures` object (e.g. "sweep.firstRunSeconds"), so runs can be compared by a script.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -58,6 +61,11 @@ const quick = flag('quick');
 const factor = quick ? 0.02 : option('scale', 1);
 const openWorkflows = option('workflows', quick ? 300 : 10_000);
 const loadSeconds = quick ? 3 : 10;
+const onlyArg = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : undefined;
+const sections = new Set((onlyArg ?? 'sweep,size,reads,release,workflows').split(',').map((s) => s.trim()));
+const runs = (section: 'sweep' | 'size' | 'reads' | 'release' | 'workflows') => sections.has(section);
+/** The flat figures of latest.json: numbers only, keyed "area.figure". */
+const figures: Record<string, number> = {};
 const releaseCycles = quick ? 20 : 100;
 const say = (m: string) => console.log(`[bench] ${m}`);
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -124,42 +132,53 @@ async function main(): Promise<void> {
     appContext = app;
 
     // 1. The escalation sweep over every item, beside a bare scan of the same rows.
-    say('escalation sweep');
-    const floor = await timed(() => pool.query('SELECT count(*) FROM action_items WHERE verified_percent < 100 AND removed_at IS NULL'));
-    const sweep = app.get(EscalationSweep);
-    const first = await timed(() => sweep.run({ runKey: 'bench-1', at: new Date().toISOString() }));
-    const second = await timed(() => sweep.run({ runKey: 'bench-2', at: new Date(Date.now() + 31 * 86400_000).toISOString() }));
-    results.sweep = { first: { ...first.value, seconds: first.seconds }, second: { ...second.value, seconds: second.seconds }, floorSeconds: floor.seconds };
-    rows.push({
-      figure: 'Escalation sweep, first run (opens cases)',
-      value: `${fmt(first.seconds, 2)} s for ${fmt(data.items)} items (${fmt(data.items / first.seconds)} items/s); ${fmt(first.value.opened)} opened, ${fmt(first.value.notified)} notified`,
-      beside: `bare scan of unfinished items ${fmt(floor.seconds * 1000, 0)} ms`,
-    });
-    rows.push({
-      figure: 'Escalation sweep, a period later (climbs)',
-      value: `${fmt(second.seconds, 2)} s; ${fmt(second.value.climbed)} climbed, ${fmt(second.value.resolved)} resolved`,
-      beside: `ratio to bare scan ${fmt(second.seconds / floor.seconds, 0)}x`,
-    });
+    if (runs('sweep')) {
+      say('escalation sweep');
+      const floor = await timed(() => pool.query('SELECT count(*) FROM action_items WHERE verified_percent < 100 AND removed_at IS NULL'));
+      const sweep = app.get(EscalationSweep);
+      const first = await timed(() => sweep.run({ runKey: 'bench-1', at: new Date().toISOString() }));
+      const second = await timed(() => sweep.run({ runKey: 'bench-2', at: new Date(Date.now() + 31 * 86400_000).toISOString() }));
+      results.sweep = { first: { ...first.value, seconds: first.seconds }, second: { ...second.value, seconds: second.seconds }, floorSeconds: floor.seconds };
+      Object.assign(figures, {
+        'sweep.items': data.items,
+        'sweep.firstRunSeconds': first.seconds,
+        'sweep.climbRunSeconds': second.seconds,
+        'sweep.bareScanSeconds': floor.seconds,
+        'sweep.opened': first.value.opened,
+        'sweep.climbed': second.value.climbed,
+      });
+      rows.push({
+        figure: 'Escalation sweep, first run (opens cases)',
+        value: `${fmt(first.seconds, 2)} s for ${fmt(data.items)} items (${fmt(data.items / first.seconds)} items/s); ${fmt(first.value.opened)} opened, ${fmt(first.value.notified)} notified`,
+        beside: `bare scan of unfinished items ${fmt(floor.seconds * 1000, 0)} ms`,
+      });
+      rows.push({
+        figure: 'Escalation sweep, a period later (climbs)',
+        value: `${fmt(second.seconds, 2)} s; ${fmt(second.value.climbed)} climbed, ${fmt(second.value.resolved)} resolved`,
+        beside: `ratio to bare scan ${fmt(second.seconds / floor.seconds, 0)}x`,
+      });
+    }
 
     // 2. Database size per 100,000 items.
-    const size = (
-      await pool.query(
-        `SELECT pg_database_size(current_database())::float8 AS db,
-                (SELECT sum(pg_total_relation_size(c))::float8 FROM unnest(ARRAY['action_items', 'action_links', 'tranche_items',
-                  'progress_declarations', 'escalation_cases', 'escalation_events', 'notifications']::regclass[]) c) AS item_tables,
-                (SELECT avg(pg_column_size(i.*))::float8 FROM action_items i) AS row_bytes`,
-      )
-    ).rows[0];
-    const per100k = (bytes: number) => (bytes / data.items) * 100_000 / 2 ** 20;
-    results.size = size;
-    rows.push({
-      figure: 'Database size per 100,000 items',
-      value: `${fmt(per100k(size.db), 1)} MiB whole database; ${fmt(per100k(size.item_tables), 1)} MiB item tables with indexes`,
-      beside: `raw item rows ${fmt((size.row_bytes * 100_000) / 2 ** 20, 1)} MiB (${fmt(size.row_bytes)} B/row)`,
-    });
+    if (runs('size')) {
+      const size = (
+        await pool.query(
+          `SELECT pg_database_size(current_database())::float8 AS db,
+                  (SELECT sum(pg_total_relation_size(c))::float8 FROM unnest(ARRAY['action_items', 'action_links', 'tranche_items',
+                    'progress_declarations', 'escalation_cases', 'escalation_events', 'notifications']::regclass[]) c) AS item_tables,
+                  (SELECT avg(pg_column_size(i.*))::float8 FROM action_items i) AS row_bytes`,
+        )
+      ).rows[0];
+      const per100k = (bytes: number) => (bytes / data.items) * 100_000 / 2 ** 20;
+      results.size = size;
+      rows.push({
+        figure: 'Database size per 100,000 items',
+        value: `${fmt(per100k(size.db), 1)} MiB whole database; ${fmt(per100k(size.item_tables), 1)} MiB item tables with indexes`,
+        beside: `raw item rows ${fmt((size.row_bytes * 100_000) / 2 ** 20, 1)} MiB (${fmt(size.row_bytes)} B/row)`,
+      });
+    }
 
-    // 3. API reads under load from this process, the API in its own, beside the same SQL on pg.
-    say('API read throughput');
+    // The API in its own process, for the reads and the release path.
     const port = await freePort(0);
     api = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -171,74 +190,84 @@ async function main(): Promise<void> {
       if (i > 300) throw new Error('the API did not start');
       await sleep(200);
     }
-    const login = (await (
-      await fetch(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench.pbo2', password: data.password }),
-      })
-    ).json()) as { accessToken: string };
-    const headers = { authorization: `Bearer ${login.accessToken}` };
-    const projectIds: string[] = (await pool.query(`SELECT id FROM projects ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
-    const get = (path: (i: number) => string) => async (i: number) => (await fetch(`${base}${path(i)}`, { headers })).ok;
-    const publicIsPortal = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok;
-    const publicPortfolio = publicIsPortal
-      ? (i: number) => `/api/public/portfolios/${data.portfolio25Id}?i=${i}`
-      : (i: number) => `/api/portfolios/${data.portfolio25Id}?i=${i}`;
-    // "Same SQL": the statements each endpoint's services really issue, recorded once in this process
-    // (TypeORM's logger sees every query) and replayed on pg with the id of each call substituted.
-    const projects = app.get(ProjectsService);
-    const plans = app.get(ActionPlansService);
-    const tranches = app.get(TrancheReadModel);
-    const sample = projectIds[0];
-    const reads: Array<{ name: string; http: (i: number) => Promise<boolean>; service: (i: number) => Promise<unknown> }> = [
-      {
-        name: 'Project page (project + action plan)',
-        http: async (i) => (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}`)(i)) &&
-          (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}/action-plan`)(i)),
-        service: async (i) => {
-          const id = projectIds[i % projectIds.length];
-          await projects.getProject(id);
-          await plans.getPlan(id);
-        },
-      },
-      {
-        name: 'PBO pipeline (tranches awaiting approval, with gates)',
-        http: get(() => '/api/tranches?state=awaiting_approval'),
-        service: () => tranches.list({ state: 'awaiting_approval' }),
-      },
-      {
-        name: 'Portfolio of 25 projects (portal page)',
-        http: get(publicPortfolio),
-        service: () => (publicIsPortal ? app.get(PortalService).portfolio(data.portfolio25Id) : app.get(PortfoliosService).getPortfolio(data.portfolio25Id)),
-      },
-    ];
-    const readResults: Record<string, { http: LoadResult; service: LoadResult; sql: LoadResult; statements: number }> = {};
-    for (const read of reads) {
-      const statements = await recordSql(app, () => read.service(0));
-      const sql = async (i: number) => {
-        const id = projectIds[i % projectIds.length];
-        for (const s of statements) {
-          await pool.query(s.sql, s.params.map((v) => (v === sample ? id : v)));
-        }
-        return true;
-      };
-      const http = await closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-      const service = await closedLoop(async (i) => (await read.service(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-      const raw = await closedLoop(sql, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-      readResults[read.name] = { http, service, sql: raw, statements: statements.length };
-      rows.push({
-        figure: `API: ${read.name}, 32 concurrent`,
-        value: `${fmt(http.perSecond)} req/s, p50 ${fmt(http.p50ms, 1)} ms, p99 ${fmt(http.p99ms, 1)} ms${http.errors ? `, ${http.errors} errors` : ''}`,
-        beside:
-          `same ${statements.length} SQL statements on pg: ${fmt(raw.perSecond)}/s, p50 ${fmt(raw.p50ms, 1)} ms (HTTP keeps ${fmt((100 * http.perSecond) / raw.perSecond, 0)}%); ` +
-          `services in-process: ${fmt(service.perSecond)}/s`,
-      });
-    }
-    results.reads = readResults;
 
-    // 4. The release path through HTTP, the workflow and the ledger, beside a trivial workflow.
-    say('release path');
+    // 3. API reads under load from this process, the API in its own, beside the same SQL on pg.
+    if (runs('reads')) {
+      say('API read throughput');
+      const login = (await (
+        await fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'bench.pbo2', password: data.password }),
+        })
+      ).json()) as { accessToken: string };
+      const headers = { authorization: `Bearer ${login.accessToken}` };
+      const projectIds: string[] = (await pool.query(`SELECT id FROM projects ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
+      const get = (path: (i: number) => string) => async (i: number) => (await fetch(`${base}${path(i)}`, { headers })).ok;
+      const publicIsPortal = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok;
+      const publicPortfolio = publicIsPortal
+        ? (i: number) => `/api/public/portfolios/${data.portfolio25Id}?i=${i}`
+        : (i: number) => `/api/portfolios/${data.portfolio25Id}?i=${i}`;
+      // "Same SQL": the statements each endpoint's services really issue, recorded once in this process
+      // (TypeORM's logger sees every query) and replayed on pg with the id of each call substituted.
+      const projects = app.get(ProjectsService);
+      const plans = app.get(ActionPlansService);
+      const tranches = app.get(TrancheReadModel);
+      const sample = projectIds[0];
+      const reads: Array<{ key: string; name: string; http: (i: number) => Promise<boolean>; service: (i: number) => Promise<unknown> }> = [
+        {
+          key: 'projectPage',
+          name: 'Project page (project + action plan)',
+          http: async (i) => (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}`)(i)) &&
+            (await get((k) => `/api/projects/${projectIds[k % projectIds.length]}/action-plan`)(i)),
+          service: async (i) => {
+            const id = projectIds[i % projectIds.length];
+            await projects.getProject(id);
+            await plans.getPlan(id);
+          },
+        },
+        {
+          key: 'pipeline',
+          name: 'PBO pipeline (tranches awaiting approval, with gates)',
+          http: get(() => '/api/tranches?state=awaiting_approval'),
+          service: () => tranches.list({ state: 'awaiting_approval' }),
+        },
+        {
+          key: 'portal',
+          name: 'Portfolio of 25 projects (portal page)',
+          http: get(publicPortfolio),
+          service: () => (publicIsPortal ? app.get(PortalService).portfolio(data.portfolio25Id) : app.get(PortfoliosService).getPortfolio(data.portfolio25Id)),
+        },
+      ];
+      const readResults: Record<string, { http: LoadResult; service: LoadResult; sql: LoadResult; statements: number }> = {};
+      for (const read of reads) {
+        const statements = await recordSql(app, () => read.service(0));
+        const sql = async (i: number) => {
+          const id = projectIds[i % projectIds.length];
+          for (const s of statements) {
+            await pool.query(s.sql, s.params.map((v) => (v === sample ? id : v)));
+          }
+          return true;
+        };
+        const http = await closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+        const service = await closedLoop(async (i) => (await read.service(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+        const raw = await closedLoop(sql, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+        readResults[read.name] = { http, service, sql: raw, statements: statements.length };
+        figures[`api.${read.key}.rps`] = http.perSecond;
+        figures[`api.${read.key}.p99Ms`] = http.p99ms;
+        figures[`api.${read.key}.pgRps`] = raw.perSecond;
+        rows.push({
+          figure: `API: ${read.name}, 32 concurrent`,
+          value: `${fmt(http.perSecond)} req/s, p50 ${fmt(http.p50ms, 1)} ms, p99 ${fmt(http.p99ms, 1)} ms${http.errors ? `, ${http.errors} errors` : ''}`,
+          beside:
+            `same ${statements.length} SQL statements on pg: ${fmt(raw.perSecond)}/s, p50 ${fmt(raw.p50ms, 1)} ms (HTTP keeps ${fmt((100 * http.perSecond) / raw.perSecond, 0)}%); ` +
+            `services in-process: ${fmt(service.perSecond)}/s`,
+        });
+      }
+      results.reads = readResults;
+    }
+
+    // The worker, for the release path and the open workflows.
     const connection = await NativeConnection.connect({ address: temporal.address });
     worker = await createPelekanWorker({
       app,
@@ -248,54 +277,75 @@ async function main(): Promise<void> {
       workflowBundle: { codePath: join(root, 'dist/workflow-bundle.js') },
     });
     running = worker.run();
-    const release = await releasePath(pool, base, data, releaseCycles);
-    results.release = release;
-    const trivial = await trivialBaseline(temporal.address, temporal.namespace, releaseCycles * 2);
-    results.trivial = trivial;
-    rows.push({
-      figure: 'Verification completing a gate → tranche awaiting approval',
-      value: `p50 ${fmt(release.gate.p50, 0)} ms, p99 ${fmt(release.gate.p99, 0)} ms (${releaseCycles} tranches)`,
-      beside: `trivial workflow+activity: p50 ${fmt(trivial.p50, 0)} ms, p99 ${fmt(trivial.p99, 0)} ms`,
-    });
-    rows.push({
-      figure: 'Approval → ledger entry',
-      value: `p50 ${fmt(release.pay.p50, 0)} ms, p99 ${fmt(release.pay.p99, 0)} ms; ${fmt(release.releasesPerSecond, 1)} releases/s with ${releaseCycles} at once`,
-      beside: `trivial workflow+activity: ${fmt(trivial.perSecond, 1)}/s`,
-    });
+
+    // 4. The release path through HTTP, the workflow and the ledger, beside a trivial workflow.
+    if (runs('release')) {
+      say('release path');
+      const release = await releasePath(pool, base, data, releaseCycles);
+      results.release = release;
+      const trivial = await trivialBaseline(temporal.address, temporal.namespace, releaseCycles * 2);
+      results.trivial = trivial;
+      Object.assign(figures, {
+        'release.rps': release.releasesPerSecond,
+        'release.trivialRps': trivial.perSecond,
+        'release.payP99Ms': release.pay.p99,
+        'gate.p99Ms': release.gate.p99,
+        'gate.p50Ms': release.gate.p50,
+      });
+      rows.push({
+        figure: 'Verification completing a gate → tranche awaiting approval',
+        value: `p50 ${fmt(release.gate.p50, 0)} ms, p99 ${fmt(release.gate.p99, 0)} ms (${releaseCycles} tranches)`,
+        beside: `trivial workflow+activity: p50 ${fmt(trivial.p50, 0)} ms, p99 ${fmt(trivial.p99, 0)} ms`,
+      });
+      rows.push({
+        figure: 'Approval → ledger entry',
+        value: `p50 ${fmt(release.pay.p50, 0)} ms, p99 ${fmt(release.pay.p99, 0)} ms; ${fmt(release.releasesPerSecond, 1)} releases/s with ${releaseCycles} at once`,
+        beside: `trivial workflow+activity: ${fmt(trivial.perSecond, 1)}/s`,
+      });
+    }
 
     // 5. Worker memory and CPU with many tranche workflows open and waiting.
-    say(`opening ${openWorkflows} tranche workflows`);
-    const before = process.memoryUsage();
-    const waiting: Array<{ id: string; createdBy: string }> = (
-      await pool.query(
-        `SELECT id, created_by AS "createdBy" FROM tranches WHERE state = 'waiting_on_items' ORDER BY id LIMIT $1`,
-        [openWorkflows],
-      )
-    ).rows;
-    const workflows = app.get(TrancheWorkflows);
-    const opened = await timed(async () => {
-      for (let i = 0; i < waiting.length; i += 100) await Promise.all(waiting.slice(i, i + 100).map((t) => workflows.start(t)));
-    });
-    await sleep(quick ? 3000 : 15000); // let every workflow reach its wait
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await sleep(10_000);
-    const cpu = process.cpuUsage(cpu0);
-    const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-    const after = process.memoryUsage();
-    results.openWorkflows = { count: waiting.length, startSeconds: opened.seconds, before, after, idleCpuPercent };
-    rows.push({
-      figure: `Worker with ${fmt(waiting.length)} open tranche workflows`,
-      value: `RSS ${fmt(after.rss / 2 ** 20)} MiB (+${fmt((after.rss - before.rss) / 2 ** 20)} MiB), heap ${fmt(after.heapUsed / 2 ** 20)} MiB; idle CPU ${fmt(idleCpuPercent, 1)}%`,
-      beside: `started at ${fmt(waiting.length / opened.seconds)} workflows/s`,
-    });
+    if (runs('workflows')) {
+      say(`opening ${openWorkflows} tranche workflows`);
+      const before = process.memoryUsage();
+      const waiting: Array<{ id: string; createdBy: string }> = (
+        await pool.query(
+          `SELECT id, created_by AS "createdBy" FROM tranches WHERE state = 'waiting_on_items' ORDER BY id LIMIT $1`,
+          [openWorkflows],
+        )
+      ).rows;
+      const workflows = app.get(TrancheWorkflows);
+      const opened = await timed(async () => {
+        for (let i = 0; i < waiting.length; i += 100) await Promise.all(waiting.slice(i, i + 100).map((t) => workflows.start(t)));
+      });
+      await sleep(quick ? 3000 : 15000); // let every workflow reach its wait
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      await sleep(10_000);
+      const cpu = process.cpuUsage(cpu0);
+      const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+      const after = process.memoryUsage();
+      results.openWorkflows = { count: waiting.length, startSeconds: opened.seconds, before, after, idleCpuPercent };
+      Object.assign(figures, {
+        'worker.openWorkflows': waiting.length,
+        'worker.rssMiB': after.rss / 2 ** 20,
+        'worker.idleCpuPercent': idleCpuPercent,
+      });
+      rows.push({
+        figure: `Worker with ${fmt(waiting.length)} open tranche workflows`,
+        value: `RSS ${fmt(after.rss / 2 ** 20)} MiB (+${fmt((after.rss - before.rss) / 2 ** 20)} MiB), heap ${fmt(after.heapUsed / 2 ** 20)} MiB; idle CPU ${fmt(idleCpuPercent, 1)}%`,
+        beside: `started at ${fmt(waiting.length / opened.seconds)} workflows/s`,
+      });
+    }
 
     print(rows);
     const dir = join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ ...results, table: rows }, null, 2));
-    say(`results written to ${file}`);
+    const report = JSON.stringify({ scale: factor, machine: results.machine, figures, ...results, table: rows }, null, 2);
+    writeFileSync(file, report);
+    writeFileSync(join(dir, 'latest.json'), report);
+    say(`results written to ${file} and bench/results/latest.json`);
   } finally {
     // The worker first: its activities use the app's database connection.
     worker?.shutdown();
