@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { row, rows } from '../database/database';
+import type { AuditedRows } from './dto';
 
 export interface AuditHeadRow {
   uptoId: string;
@@ -43,8 +44,8 @@ export interface AuditEntryRow {
   table: string;
   op: 'INSERT' | 'UPDATE' | 'DELETE';
   rowKey: Record<string, unknown>;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
+  before: AuditedRows | null;
+  after: AuditedRows | null;
   hash: string;
 }
 

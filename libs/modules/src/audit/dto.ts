@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -65,6 +65,16 @@ export class AuditVerificationView {
   seals: AuditSealsView;
 }
 
+/** One row as JSON, or (for the statements the escalation sweep runs in bulk) every row of the statement. */
+export type AuditedRows = Record<string, unknown> | Array<Record<string, unknown>>;
+const ROW_OR_ROWS: ApiPropertyOptions = {
+  nullable: true,
+  oneOf: [
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: { type: 'object', additionalProperties: true } },
+  ],
+};
+
 /** One change of one row: who, what, when, before and after. */
 export class AuditEntryView {
   id: string;
@@ -80,9 +90,9 @@ export class AuditEntryView {
   op: 'INSERT' | 'UPDATE' | 'DELETE';
   @ApiProperty({ type: 'object', additionalProperties: true, description: "The row's key, e.g. { id }." })
   rowKey: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The row before (null for an insert); secrets redacted.' })
-  before: Record<string, unknown> | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The row after (null for a delete); secrets redacted.' })
-  after: Record<string, unknown> | null;
+  @ApiProperty({ ...ROW_OR_ROWS, description: 'The row before (null for an insert); for a bulk statement, every row it changed. Secrets redacted.' })
+  before: AuditedRows | null;
+  @ApiProperty({ ...ROW_OR_ROWS, description: 'The row after (null for a delete); for a bulk statement, every row it wrote. Secrets redacted.' })
+  after: AuditedRows | null;
   hash: string;
 }
