@@ -1,13 +1,17 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, Database, IdentityService, InvalidInput, registerIdempotency, TooManyRequests, unsafeTextProblems } from '@pelekan/modules';
 import { toProblem } from './problem.filter';
+import { sharedStore, SharedRateLimit } from './public-limit';
+import { PublicLimitRepository } from './public-limit.repository';
 
 /**
  * Secure headers on every answer, refusal of text PostgreSQL cannot store, a rate limit on the
- * public routes, and Idempotency-Key on every mutating request. Registered before the routes, so
- * they apply to all of them. (Sign-in has its own limits, counted in PostgreSQL: identity/login-limits.)
+ * public routes (shared by every API instance), and Idempotency-Key on every mutating request.
+ * Registered before the routes, so they apply to all of them. (Sign-in has its own limits, counted in
+ * PostgreSQL: identity/login-limits.)
  */
 export async function applyHardening(app: NestFastifyApplication, apiPrefix: string): Promise<void> {
   const config = app.get(AppConfig);
@@ -44,10 +48,29 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
     if (problems.length > 0) return reply.code(400).send(toProblem(new InvalidInput(problems)));
   });
 
-  // The public portal and open data: PUBLIC_RATE_LIMIT requests a minute per client address. Kept
-  // in each instance's memory (a database round trip per anonymous read would cost more than the
-  // read): with N instances a client may get N times the limit, which still bounds abuse.
-  await app.register(rateLimit, { global: false });
+  // The public portal and open data: PUBLIC_RATE_LIMIT requests a minute per client address, counted
+  // across every API instance: each counts in memory and exchanges its counts with PostgreSQL four
+  // times a second (./public-limit.ts), so an anonymous read costs no database round trip of its own.
+  const db = app.get(Database);
+  const counters = new PublicLimitRepository();
+  const logger = new Logger('PublicRateLimit');
+  let warnedAt = 0;
+  const shared = new SharedRateLimit(
+    {
+      exchange: (adds, reads) => db.transaction((tx) => counters.exchange(tx, adds, reads)),
+      purge: () => db.transaction((tx) => counters.purge(tx)),
+    },
+    {
+      onError: (error) => {
+        if (Date.now() - warnedAt < 60_000) return;
+        warnedAt = Date.now();
+        logger.warn(`public rate limit counted by this instance alone for now: ${error.message}`);
+      },
+    },
+  );
+  shared.start();
+  fastify.addHook('onClose', async () => shared.stop());
+  await app.register(rateLimit, { global: false, store: sharedStore(shared) });
   const publicLimit = fastify.rateLimit({
     max: config.PUBLIC_RATE_LIMIT,
     timeWindow: 60_000,
@@ -67,7 +90,7 @@ export async function applyHardening(app: NestFastifyApplication, apiPrefix: str
 
   const identity = app.get(IdentityService);
   registerIdempotency(fastify, {
-    db: app.get(Database),
+    db,
     userOf: (token) => identity.actorFromToken(token).then((actor) => actor.userId, () => null),
     exclude: [`/${apiPrefix}/auth/login`],
   });
