@@ -105,6 +105,11 @@ function refusalFrom(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     return refusalAsError(error.cause.type ?? undefined, error.cause.message);
   }
+  if (error instanceof WorkflowUpdateFailedError) {
+    // Not a refusal: the run ended or moved on (a worker died, a continue-as-new) before the update
+    // finished. Asking again is safe — a decision that did land makes the repeat a 409.
+    return new DependencyUnavailable('temporal', "the tranche's workflow could not take the decision just now; try again shortly");
+  }
   return error;
 }
 
