@@ -169,7 +169,7 @@ export class AppConfig {
   @Min(0)
   PASSWORD_HASH_QUEUE: number = 32;
 
-  /** Requests a minute one address may send to the public portal and open data (per API instance). */
+  /** Requests a minute one address may send to the public portal and open data (one limit across every API instance). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
