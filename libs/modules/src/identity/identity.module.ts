@@ -9,6 +9,7 @@ import { AccountsService } from './accounts.service';
 import { AuthGuard } from './auth.guard';
 import { LoginLimits } from './login-limits';
 import { PasswordHasher } from './password-hasher';
+import { SessionCache } from './session-cache';
 import { AuthController, OrganizationsController, UsersController } from './identity.controller';
 import { IdentityRepository } from './identity.repository';
 import { IdentityService } from './identity.service';
@@ -41,6 +42,7 @@ import { User } from './user.entity';
     OrganizationsService,
     PasswordHasher,
     LoginLimits,
+    SessionCache,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, TypeOrmModule],

@@ -10,6 +10,7 @@ import { LoginLimits } from './login-limits';
 import { OrganizationsRepository } from './organizations.repository';
 import { organizationView } from './organizations.service';
 import { PasswordHasher } from './password-hasher';
+import { SessionCache } from './session-cache';
 
 /** What a token carries: the user, the token's own id (for sign-out) and the user's token version. */
 interface TokenClaims {
@@ -40,8 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Sign-in and sessions. A token is valid while its user is active, its version matches the user's
  * (a password reset or disabling the account raises it, ending every session) and it was not signed
  * out (its id is on the deny list until it expires). All three are read from the database in one
- * indexed query on every request, so a change made anywhere (another instance, plain SQL) takes effect
- * on the very next request. Only the signature check is remembered (it cannot change).
+ * query the first time an instance sees a token; the SessionCache keeps the answer while the database
+ * notifies this instance of every change of users and signed-out tokens, so revocation still takes
+ * effect at once here and, on the other instances, when the notification arrives at commit.
  */
 @Injectable()
 export class IdentityService {
@@ -54,6 +56,7 @@ export class IdentityService {
     private readonly jwt: JwtService,
     private readonly hasher: PasswordHasher,
     private readonly limits: LoginLimits,
+    private readonly sessions: SessionCache,
   ) {}
 
   async login(dto: LoginDto, address: string): Promise<LoginView> {
@@ -67,15 +70,22 @@ export class IdentityService {
     return { accessToken, tokenType: 'Bearer', expiresAt: new Date(exp * 1000).toISOString(), user: userView(user) };
   }
 
-  /** The actor behind a token: a disabled user or a revoked token is refused at once. */
+  /** The actor behind a token: a disabled user or a revoked token is refused at once (see SessionCache). */
   async actorFromToken(token: string): Promise<Actor> {
     const claims = await this.verified(token);
     if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.jti)) || !Number.isInteger(claims.ver)) {
       throw new Unauthorized('the token is not valid');
     }
-    const user = await this.repository.tokenHolder(this.db.reader, claims.sub, claims.jti);
-    if (!user || !user.active) throw new Unauthorized('the account no longer exists or is disabled');
-    if (user.revoked || user.tokenVersion !== claims.ver) throw new Unauthorized('the session has ended; sign in again');
+    let user = this.sessions.get(claims.jti);
+    if (!user || user.id !== claims.sub) {
+      const stamp = this.sessions.stamp();
+      user = await this.repository.tokenHolder(this.db.reader, claims.sub, claims.jti);
+      if (!user || !user.active) throw new Unauthorized('the account no longer exists or is disabled');
+      if (user.revoked || user.tokenVersion !== claims.ver) throw new Unauthorized('the session has ended; sign in again');
+      this.sessions.put(stamp, claims.jti, user, (claims.exp ?? 0) * 1000);
+    } else if (user.tokenVersion !== claims.ver) {
+      throw new Unauthorized('the session has ended; sign in again');
+    }
     return {
       userId: user.id,
       username: user.username,
@@ -114,6 +124,7 @@ export class IdentityService {
         await this.repository.revokeToken(tx, session.tokenId, actor.userId, session.expiresAt);
         await this.repository.purgeRevokedTokens(tx);
       });
+      this.sessions.forgetToken(session.tokenId);
     }
     return { signedOut: true };
   }

@@ -13,6 +13,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   the pending one).
  *   Checked and left out: `ledger_postings (project_id)` (no query filters postings by project; they
  *   are read by entry and by account, both indexed).
+ * - Sessions: a notification on channel `pelekan_sessions` whenever a user changes (token version,
+ *   activity, role, organization) or a token is signed out, delivered at commit to every API instance,
+ *   so each may keep the tokens it checked in memory and drop them the moment they end.
  */
 export class ReadIndexes1732910000000 implements MigrationInterface {
   name = 'ReadIndexes1732910000000';
@@ -39,11 +42,27 @@ export class ReadIndexes1732910000000 implements MigrationInterface {
       CREATE INDEX progress_declarations_pending ON progress_declarations (declared_at, id) WHERE status = 'pending';
       DROP INDEX progress_declarations_queue;
 
+      CREATE FUNCTION notify_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_TABLE_NAME = 'revoked_tokens' THEN
+          PERFORM pg_notify('pelekan_sessions', 'token:' || NEW.jti::text);
+        ELSE
+          PERFORM pg_notify('pelekan_sessions', 'user:' || OLD.id::text);
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER users_session_change AFTER UPDATE OR DELETE ON users
+        FOR EACH ROW EXECUTE FUNCTION notify_session_change();
+      CREATE TRIGGER revoked_tokens_session_change AFTER INSERT ON revoked_tokens
+        FOR EACH ROW EXECUTE FUNCTION notify_session_change();
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP TRIGGER revoked_tokens_session_change ON revoked_tokens;
+      DROP TRIGGER users_session_change ON users;
+      DROP FUNCTION notify_session_change();
       CREATE INDEX progress_declarations_queue ON progress_declarations (declared_at) WHERE status = 'pending';
       DROP INDEX progress_declarations_pending;
       DROP INDEX progress_declarations_by_item;
