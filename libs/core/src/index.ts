@@ -13,4 +13,3 @@ export * from './verification';
 export * from './ledger';
 export * from './plan';
 export * from './spending';
-export * from './paging';

@@ -10,11 +10,9 @@ import {
   STALL_REASONS,
   type StallReason,
 } from '@pelekan/core';
-import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { IsInstant } from '../common/validation';
 
-/** Highest level first, then oldest, a page at a time (`limit`, `after`). */
-export class CaseQueryDto extends PageQueryDto {
+export class CaseQueryDto {
   @IsOptional()
   @IsIn(['live', 'open', 'awaiting_revision', 'resolved'])
   status?: 'live' | 'open' | 'awaiting_revision' | 'resolved';
@@ -166,9 +164,6 @@ export class CaseHoldView {
 }
 
 /** A case with its history and the holds placed for it. */
-/** A page of escalation cases: pass `next` as `after` for the following one. */
-export class CasePageView extends PageOf(CaseView) {}
-
 export class CaseDetailView extends CaseView {
   levelName: LevelNameView;
   events: CaseEventView[];

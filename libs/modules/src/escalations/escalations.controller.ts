@@ -7,9 +7,9 @@ import { CommitteeHolds } from '../tranches/committee-holds';
 import {
   CaseDecisionDto,
   CaseDetailView,
-  CasePageView,
   CaseQueryDto,
   CaseResponseDto,
+  CaseView,
   HoldLiftedView,
   LiftHoldDto,
   ScheduleView,
@@ -32,8 +32,8 @@ export class EscalationsController {
   ) {}
 
   @Get('escalations')
-  @ApiOperation({ summary: 'Escalation cases (live by default), highest level first, a page at a time (limit, after); agencies see their own items' })
-  list(@CurrentActor() actor: Actor, @Query() query: CaseQueryDto): Promise<CasePageView> {
+  @ApiOperation({ summary: 'Escalation cases (live by default), highest level first; agencies see their own items' })
+  list(@CurrentActor() actor: Actor, @Query() query: CaseQueryDto): Promise<CaseView[]> {
     return this.escalations.list(actor, query);
   }
 

@@ -147,13 +147,8 @@ const FOR_DECISION = `
 /** Escalation cases, their events and the holds placed for them; the committee's and agencies' writes. */
 @Injectable()
 export class EscalationsRepository {
-  /** Highest level first, then oldest: `limit` cases after the key `after` (level, opened_at as PostgreSQL's text, id). */
-  async list(
-    m: EntityManager,
-    filter: CaseFilter,
-    limit: number,
-    after: readonly [number, string, string] | null = null,
-  ): Promise<Array<CaseRecord & { cursorAt: string }>> {
+  /** Highest level first, then oldest; at most 1000. */
+  async list(m: EntityManager, filter: CaseFilter): Promise<CaseRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.status === 'live') where.push(`c.status <> 'resolved'`);
@@ -161,17 +156,8 @@ export class EscalationsRepository {
     if (filter.level) where.push(`c.level = $${args.push(filter.level)}`);
     if (filter.projectId) where.push(`c.project_id = $${args.push(filter.projectId)}`);
     if (filter.ownerAgencyId !== undefined) where.push(`i.owner_agency_id = $${args.push(filter.ownerAgencyId)}`);
-    if (after) {
-      const [level, at, id] = [args.push(after[0]), args.push(after[1]), args.push(after[2])];
-      where.push(`(c.level < $${level} OR (c.level = $${level} AND (c.opened_at, c.id) > ($${at}::timestamptz, $${id}::uuid)))`);
-    }
-    const found = await rows<CaseRow & { cursorAt: string }>(
-      m,
-      `${CASE_SELECT.replace('SELECT ', 'SELECT c.opened_at::text AS "cursorAt", ')} WHERE ${where.join(' AND ')}
-        ORDER BY c.level DESC, c.opened_at, c.id LIMIT $${args.push(limit)}`,
-      args,
-    );
-    return found.map((r) => ({ ...toRecord(r), cursorAt: r.cursorAt }));
+    const found = await rows<CaseRow>(m, `${CASE_SELECT} WHERE ${where.join(' AND ')} ORDER BY c.level DESC, c.opened_at, c.id LIMIT 1000`, args);
+    return found.map(toRecord);
   }
 
   async find(m: EntityManager, id: string): Promise<CaseRecord | null> {

@@ -8,7 +8,6 @@ import { AccountRequestView, AccountView, CreateUserDto, PasswordResetView, User
 import { IdentityRepository } from './identity.repository';
 import { userView } from './identity.service';
 import { PasswordHasher } from './password-hasher';
-import { SessionCache } from './session-cache';
 
 /**
  * Roles whose holders move money or decide on it: PBO officers (the two of four eyes), committee
@@ -44,7 +43,6 @@ export class AccountsService {
     private readonly repository: AccountsRepository,
     private readonly identity: IdentityRepository,
     private readonly hasher: PasswordHasher,
-    private readonly sessions: SessionCache,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -98,7 +96,6 @@ export class AccountsService {
       await this.lockUser(tx, userId);
       await this.repository.disableUser(tx, userId);
     });
-    this.sessions.forgetUser(userId);
     return this.view(userId);
   }
 
@@ -135,7 +132,6 @@ export class AccountsService {
       await this.repository.setPassword(tx, userId, passwordHash);
       return false;
     });
-    if (!pending) this.sessions.forgetUser(userId);
     return { ...(await this.view(userId)), passwordChanged: !pending };
   }
 
@@ -145,7 +141,7 @@ export class AccountsService {
 
   /** The second administrator confirms (or rejects): never the one who asked, nor the user concerned. */
   async decide(actor: Actor, requestId: string, action: 'confirm' | 'reject', reason?: string): Promise<AccountRequestView> {
-    const userId = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const request = await this.repository.lockRequest(tx, requestId);
       if (!request) throw new NotFound('account request', requestId);
       if (request.status !== 'pending') throw new Conflict(`the request is already ${request.status}`, 'request_decided');
@@ -153,12 +149,10 @@ export class AccountsService {
         throw new Forbidden('a second administrator, not the one who asked nor the user concerned, must decide this request', 'four_eyes');
       }
       await this.repository.decideRequest(tx, requestId, action === 'confirm' ? 'confirmed' : 'rejected', actor.userId, reason ?? null);
-      if (action === 'reject') return null;
+      if (action === 'reject') return;
       if (request.kind === 'grant_role') await this.repository.activateWithRole(tx, request.userId, request.role);
       else await this.repository.setPassword(tx, request.userId, request.passwordHash);
-      return request.userId;
     });
-    if (userId) this.sessions.forgetUser(userId);
     const decided = await this.repository.request(this.db.reader, requestId);
     if (!decided) throw new NotFound('account request', requestId);
     return requestView(decided);

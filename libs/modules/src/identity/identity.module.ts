@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,7 +8,6 @@ import { AccountsService } from './accounts.service';
 import { AuthGuard } from './auth.guard';
 import { LoginLimits } from './login-limits';
 import { PasswordHasher } from './password-hasher';
-import { SessionCache } from './session-cache';
 import { AuthController, OrganizationsController, UsersController } from './identity.controller';
 import { IdentityRepository } from './identity.repository';
 import { IdentityService } from './identity.service';
@@ -24,9 +22,7 @@ import { User } from './user.entity';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        // A key object, not the text: given text, jsonwebtoken first tries (and fails) to read it as a
-        // PEM public key on every verification, which cost more than the rest of the check.
-        secret: createSecretKey(Buffer.from(config.JWT_SECRET)),
+        secret: config.JWT_SECRET,
         signOptions: { expiresIn: config.JWT_TTL as `${number}h`, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
@@ -42,7 +38,6 @@ import { User } from './user.entity';
     OrganizationsService,
     PasswordHasher,
     LoginLimits,
-    SessionCache,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [IdentityService, AccountsService, OrganizationsService, PasswordHasher, TypeOrmModule],

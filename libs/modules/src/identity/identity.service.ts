@@ -10,7 +10,6 @@ import { LoginLimits } from './login-limits';
 import { OrganizationsRepository } from './organizations.repository';
 import { organizationView } from './organizations.service';
 import { PasswordHasher } from './password-hasher';
-import { SessionCache } from './session-cache';
 
 /** What a token carries: the user, the token's own id (for sign-out) and the user's token version. */
 interface TokenClaims {
@@ -32,23 +31,16 @@ export function userView(u: UserRow): UserView {
   };
 }
 
-/** Signatures checked and remembered (a cache, cleared when full). */
-const CHECKED_TOKENS = 20_000;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Sign-in and sessions. A token is valid while its user is active, its version matches the user's
  * (a password reset or disabling the account raises it, ending every session) and it was not signed
- * out (its id is on the deny list until it expires). All three are read from the database in one
- * query the first time an instance sees a token; the SessionCache keeps the answer while the database
- * notifies this instance of every change of users and signed-out tokens, so revocation still takes
- * effect at once here and, on the other instances, when the notification arrives at commit.
+ * out (its id is on the deny list until it expires). All three are read from the database on every
+ * request, so revocation takes effect at once on every API instance.
  */
 @Injectable()
 export class IdentityService {
-  private readonly checkedTokens = new Map<string, TokenClaims>();
-
   constructor(
     private readonly db: Database,
     private readonly repository: IdentityRepository,
@@ -56,7 +48,6 @@ export class IdentityService {
     private readonly jwt: JwtService,
     private readonly hasher: PasswordHasher,
     private readonly limits: LoginLimits,
-    private readonly sessions: SessionCache,
   ) {}
 
   async login(dto: LoginDto, address: string): Promise<LoginView> {
@@ -70,22 +61,21 @@ export class IdentityService {
     return { accessToken, tokenType: 'Bearer', expiresAt: new Date(exp * 1000).toISOString(), user: userView(user) };
   }
 
-  /** The actor behind a token: a disabled user or a revoked token is refused at once (see SessionCache). */
+  /** The actor behind a token, read fresh from the database: a disabled user or a revoked token is refused at once. */
   async actorFromToken(token: string): Promise<Actor> {
-    const claims = await this.verified(token);
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw new Unauthorized(expired ? 'the token has expired; sign in again' : 'the token is not valid');
+    }
     if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.jti)) || !Number.isInteger(claims.ver)) {
       throw new Unauthorized('the token is not valid');
     }
-    let user = this.sessions.get(claims.jti);
-    if (!user || user.id !== claims.sub) {
-      const stamp = this.sessions.stamp();
-      user = await this.repository.tokenHolder(this.db.reader, claims.sub, claims.jti);
-      if (!user || !user.active) throw new Unauthorized('the account no longer exists or is disabled');
-      if (user.revoked || user.tokenVersion !== claims.ver) throw new Unauthorized('the session has ended; sign in again');
-      this.sessions.put(stamp, claims.jti, user, (claims.exp ?? 0) * 1000);
-    } else if (user.tokenVersion !== claims.ver) {
-      throw new Unauthorized('the session has ended; sign in again');
-    }
+    const user = await this.repository.tokenHolder(this.db.reader, claims.sub, claims.jti);
+    if (!user || !user.active) throw new Unauthorized('the account no longer exists or is disabled');
+    if (user.revoked || user.tokenVersion !== claims.ver) throw new Unauthorized('the session has ended; sign in again');
     return {
       userId: user.id,
       username: user.username,
@@ -93,27 +83,6 @@ export class IdentityService {
       organizationId: user.organizationId,
       session: { tokenId: claims.jti, expiresAt: new Date((claims.exp ?? 0) * 1000) },
     };
-  }
-
-  /**
-   * The token's claims once its signature and expiry are checked. A token already checked is not
-   * checked again until it expires (its signature cannot change); whether it was revoked is asked
-   * on every request all the same (actorFromToken).
-   */
-  private async verified(token: string): Promise<TokenClaims> {
-    const known = this.checkedTokens.get(token);
-    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch (error) {
-      this.checkedTokens.delete(token);
-      const expired = (error as Error).name === 'TokenExpiredError';
-      throw new Unauthorized(expired ? 'the token has expired; sign in again' : 'the token is not valid');
-    }
-    if (this.checkedTokens.size >= CHECKED_TOKENS) this.checkedTokens.clear();
-    this.checkedTokens.set(token, claims);
-    return claims;
   }
 
   /** Ends this token's session on every API instance. */
@@ -124,7 +93,6 @@ export class IdentityService {
         await this.repository.revokeToken(tx, session.tokenId, actor.userId, session.expiresAt);
         await this.repository.purgeRevokedTokens(tx);
       });
-      this.sessions.forgetToken(session.tokenId);
     }
     return { signedOut: true };
   }

@@ -1,9 +1,7 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
-import { PageOf, PageQueryDto } from '../common/paging.dto';
 
-/** Entries newest first, a page at a time (`limit`, `after`). */
-export class LedgerQueryDto extends PageQueryDto {
+export class LedgerQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
@@ -70,6 +68,3 @@ export class LedgerEntryView {
   @ApiProperty({ type: () => [LedgerPostingView] })
   postings: LedgerPostingView[];
 }
-
-/** A page of ledger entries: pass `next` as `after` for the following one. */
-export class LedgerEntryPageView extends PageOf(LedgerEntryView) {}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActionPlansModule } from '../action-plans/action-plans.module';
 import { OpenDataCache } from './open-data-cache';
-import { OpenDataRepository } from './open-data.repository';
 import { OpenDataService } from './open-data.service';
 import { PortalController } from './portal.controller';
 import { PortalRepository } from './portal.repository';
@@ -10,7 +9,7 @@ import { PortalService } from './portal.service';
 @Module({
   imports: [ActionPlansModule],
   controllers: [PortalController],
-  providers: [PortalRepository, OpenDataRepository, PortalService, OpenDataService, OpenDataCache],
+  providers: [PortalRepository, PortalService, OpenDataService, OpenDataCache],
   exports: [PortalService],
 })
 export class PortalModule {}

@@ -94,8 +94,7 @@ export class PortalService {
     };
   }
 
-  /** A project as the portal shows it (progress and freshness by the core rules). */
-  projectView(r: PublicProjectRow, now: Date): PublicProjectView {
+  private projectView(r: PublicProjectRow, now: Date): PublicProjectView {
     return {
       id: r.id,
       code: r.code,

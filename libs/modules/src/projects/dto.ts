@@ -1,6 +1,5 @@
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { IsRials } from '../common/validation';
 
 export class CreatePortfolioDto {
@@ -58,16 +57,10 @@ export class SetBudgetDto {
   budgetRials: string;
 }
 
-/** Projects by portfolio and code, a page at a time (`limit`, `after`). */
-export class ProjectQueryDto extends PageQueryDto {
+export class ProjectQueryDto {
   @IsOptional()
   @IsUUID()
   portfolioId?: string;
-
-  /** Projects this agency leads. */
-  @IsOptional()
-  @IsUUID()
-  leadAgencyId?: string;
 }
 
 export class PortfolioMonitoringDto {
@@ -175,9 +168,6 @@ export class ProjectSummaryView {
 }
 
 /** One project with its agencies, money and freshness. */
-/** A page of projects: pass `next` as `after` for the following one. */
-export class ProjectPageView extends PageOf(ProjectSummaryView) {}
-
 export class ProjectView {
   id: string;
   portfolioId: string;

@@ -1,6 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { TRANCHE_DECISIONS, TRANCHE_STATES, type TrancheDecisionAction, type TrancheState } from '@pelekan/core';
-import { PageQueryDto } from '../common/paging.dto';
 import { IsRials } from '../common/validation';
 
 export class CreateTrancheDto {
@@ -42,8 +41,7 @@ export class TrancheDecisionDto {
   reason?: string;
 }
 
-/** The pipeline, newest first, a page at a time (`limit`, `after`), by state, project and portfolio. */
-export class TrancheQueryDto extends PageQueryDto {
+export class TrancheQueryDto {
   @IsOptional()
   @IsIn(TRANCHE_STATES)
   state?: TrancheState;
@@ -51,9 +49,4 @@ export class TrancheQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
-
-  /** Tranches of the projects of this portfolio. */
-  @IsOptional()
-  @IsUUID()
-  portfolioId?: string;
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
-import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import {
   DECLARATION_STATUSES,
@@ -54,8 +53,7 @@ export class RevokeDecisionDto {
   reason: string;
 }
 
-/** Oldest first, a page at a time (`limit`, `after`). */
-export class QueueQueryDto extends PageQueryDto {
+export class QueueQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
@@ -141,6 +139,3 @@ export class DeclarationView {
   /** In a committee member's queue only: whether the member is not independent of the item and may not decide it. */
   conflictOfInterest?: boolean;
 }
-
-/** A page of the verification queue: pass `next` as `after` for the following one. */
-export class DeclarationPageView extends PageOf(DeclarationView) {}
