@@ -325,7 +325,7 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
     const [decisions, revoked, events, released, holds] = await Promise.all([
       h.db.query(`SELECT count(*)::int AS n FROM verification_decisions`),
       h.db.query(`SELECT count(*)::int AS n FROM verification_decisions WHERE revoked_at IS NOT NULL`),
-      h.db.query(`SELECT count(*)::int AS n FROM escalation_events WHERE kind IN ('opened', 'climbed', 'resolved', 'decided')`),
+      h.db.query(`SELECT count(*)::int AS n FROM escalation_ladder WHERE kind IN ('opened', 'climbed', 'resolved', 'decided')`),
       h.db.query(`SELECT count(*)::int AS n FROM tranche_events WHERE to_state IN ('released', 'held')`),
       h.db.query(`SELECT count(*)::int + count(lifted_at)::int AS n FROM tranche_holds`),
     ]);

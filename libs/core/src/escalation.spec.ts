@@ -1,8 +1,11 @@
 import {
   audienceFor,
+  caseLevel,
   caseResolution,
   climbedLevel,
+  derivedLevel,
   isSweepOverdue,
+  levelCutoffs,
   type LiveCase,
   nextLevel,
   parseEscalationPeriod,
@@ -13,6 +16,7 @@ import {
   shiftByPeriods,
   stallReason,
   type SweepItem,
+  sweepClock,
   sweepNotices,
   type SweepUser,
 } from './escalation';
@@ -22,6 +26,8 @@ const DAY = 86400_000;
 const ago = (days: number) => new Date(AT.getTime() - days * DAY);
 const PERIOD = parseEscalationPeriod('30 days');
 const CUTOFF = periodCutoff(AT, PERIOD);
+/** A sweep at AT after one a period earlier. */
+const CLOCK = sweepClock(AT, PERIOD, levelCutoffs(ago(30), PERIOD));
 
 function item(overrides: Partial<SweepItem> = {}): SweepItem {
   return {
@@ -51,6 +57,7 @@ function liveCase(overrides: Partial<LiveCase> = {}): LiveCase {
     status: 'open',
     openedAt: ago(40),
     levelChangedAt: ago(40),
+    frozenLevel: null,
     ...overrides,
   };
 }
@@ -163,12 +170,47 @@ describe('cases', () => {
     expect(caseResolution(liveCase({ status: 'awaiting_revision' }), item(), null)).toBeNull();
   });
 
-  it('climbs an open case one level per full period at its level, never past the top', () => {
-    expect(climbedLevel(liveCase({ levelChangedAt: CUTOFF }), 'overdue', CUTOFF)).toBe(2);
-    expect(climbedLevel(liveCase({ levelChangedAt: new Date(CUTOFF.getTime() + 1) }), 'overdue', CUTOFF)).toBeNull();
-    expect(climbedLevel(liveCase({ level: 4 }), 'overdue', CUTOFF)).toBeNull();
-    expect(climbedLevel(liveCase({ status: 'awaiting_revision' }), 'overdue', CUTOFF)).toBeNull();
-    expect(climbedLevel(liveCase(), null, CUTOFF)).toBeNull();
+  it('derives the level from the level and instant a case was recorded at: one more per full period since, never past the top', () => {
+    const cutoffs = levelCutoffs(AT, PERIOD);
+    expect(cutoffs).toEqual([ago(30), ago(60), ago(90)]);
+    expect(derivedLevel(1, AT, cutoffs)).toBe(1);
+    expect(derivedLevel(1, new Date(ago(30).getTime() + 1), cutoffs)).toBe(1);
+    expect(derivedLevel(1, ago(30), cutoffs)).toBe(2);
+    expect(derivedLevel(1, ago(60), cutoffs)).toBe(3);
+    expect(derivedLevel(1, ago(90), cutoffs)).toBe(4);
+    expect(derivedLevel(1, ago(900), cutoffs)).toBe(4);
+    expect(derivedLevel(3, ago(60), cutoffs)).toBe(4);
+    expect(derivedLevel(2, ago(900), null)).toBe(2);
+    // Monthly: calendar months on Tehran's wall clock, as the schedule sweeps.
+    const monthly = parseEscalationPeriod('monthly');
+    const firstOfMay = new Date('2026-04-30T20:30:00Z');
+    expect(levelCutoffs(firstOfMay, monthly).map((d) => d.toISOString())).toEqual([
+      '2026-03-31T20:30:00.000Z',
+      '2026-02-28T20:30:00.000Z',
+      '2026-01-31T20:30:00.000Z',
+    ]);
+  });
+
+  it('keeps the level a case stopped at once it awaits a revision or is resolved', () => {
+    const cutoffs = levelCutoffs(AT, PERIOD);
+    expect(caseLevel(liveCase({ levelChangedAt: ago(60) }), cutoffs)).toBe(3);
+    expect(caseLevel(liveCase({ levelChangedAt: ago(60), status: 'awaiting_revision', frozenLevel: 2 }), cutoffs)).toBe(2);
+    expect(caseLevel(liveCase({ level: 2, status: 'awaiting_revision' }), cutoffs)).toBe(2);
+  });
+
+  it('climbs an open case when it stands higher by this sweep than by the one before', () => {
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(30) }), CLOCK)).toBe(2);
+    expect(climbedLevel(liveCase({ levelChangedAt: new Date(ago(30).getTime() + 1) }), CLOCK)).toBeNull();
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(60) }), CLOCK)).toBe(3);
+    expect(climbedLevel(liveCase({ level: 4 }), CLOCK)).toBeNull();
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(120) }), CLOCK)).toBeNull();
+    expect(climbedLevel(liveCase({ status: 'awaiting_revision' }), CLOCK)).toBeNull();
+    // No sweep before it: it stood at its recorded level, so a case recorded two periods ago climbs two.
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(60) }), sweepClock(AT, PERIOD, null))).toBe(3);
+    // Sweeps missed: the level follows the periods, not the number of sweeps.
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(60) }), sweepClock(AT, PERIOD, levelCutoffs(ago(60), PERIOD)))).toBe(3);
+    // A sweep judging an earlier instant than the last one climbs nothing.
+    expect(climbedLevel(liveCase({ levelChangedAt: ago(30) }), sweepClock(ago(1), PERIOD, levelCutoffs(AT, PERIOD)))).toBeNull();
   });
 
   it('plans a sweep: resolves, climbs, opens one case per stalled item, and tells each new level', () => {
@@ -178,17 +220,22 @@ describe('cases', () => {
       item({ id: 'c', pendingDeclaredAt: [ago(31)] }),
       item({ id: 'd' }),
     ];
-    const cases = [liveCase({ id: 'ca', itemId: 'a' }), liveCase({ id: 'cb', itemId: 'b' }), liveCase({ id: 'cd', itemId: 'd' })];
-    const plan = planSweep(items, cases, AT, CUTOFF);
+    const cases = [
+      liveCase({ id: 'ca', itemId: 'a', levelChangedAt: ago(30) }),
+      liveCase({ id: 'cb', itemId: 'b', levelChangedAt: ago(60) }),
+      liveCase({ id: 'cd', itemId: 'd' }),
+    ];
+    const plan = planSweep(items, cases, CLOCK);
     expect(plan.examined).toBe(4);
     expect([...plan.stalled]).toEqual([
       ['a', 'overdue'],
       ['b', 'overdue'],
       ['c', 'verification_overdue'],
     ]);
-    expect(plan.resolved.map((r) => [r.caseId, r.resolution])).toEqual([
-      ['cb', 'moved'],
-      ['cd', 'moved'],
+    // Resolved at the level it stood at before this sweep.
+    expect(plan.resolved.map((r) => [r.caseId, r.resolution, r.level])).toEqual([
+      ['cb', 'moved', 2],
+      ['cd', 'moved', 1],
     ]);
     expect(plan.climbed.map((c) => [c.caseId, c.level])).toEqual([['ca', 2]]);
     expect(plan.opened.map((c) => [c.itemId, c.party, c.level])).toEqual([

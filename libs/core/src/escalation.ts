@@ -3,11 +3,16 @@
  * one definition of every rule of the sweep: what is stalled and why, when a case resolves or climbs,
  * the level it climbs to, which party is escalated and who each level reaches.
  *
+ * A case's level is not rewritten each period: it follows from the level and instant it was recorded
+ * at and the periods since (`derivedLevel`), judged by the instants each sweep records
+ * (`levelCutoffs`). So a sweep writes only what changed: the cases it opens, the ones it resolves,
+ * and notices to the people a case newly reaches.
+ *
  * The sweep itself runs as set-based SQL over every item (national scale). Its ladder is generated
- * from these definitions (libs/modules/src/escalations/escalation-sweep.sql.ts: the party, next level,
- * top level, audiences and who belongs to each) and its stall, resolve and climb conditions are held
- * to `planSweep` below by a differential test (test/escalation-differential.e2e-spec.ts) that runs
- * both over the same random data.
+ * from these definitions (libs/modules/src/escalations/escalation-sweep.sql.ts: the party, the derived
+ * level, the top level, audiences and who belongs to each) and its stall, resolve and climb conditions
+ * are held to `planSweep` below by a differential test (test/escalation-differential.e2e-spec.ts) that
+ * runs both over the same random data, sweep after sweep.
  */
 import { IRAN_TIME_ZONE } from './jalali';
 
@@ -156,6 +161,61 @@ export function periodCutoff(at: Date, period: EscalationPeriod): Date {
   return shiftByPeriods(at, period, -1);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The level of a case, derived
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The instants a sweep at `at` judges levels by: the k-th lies k periods before `at`, for k = 1 up to
+ * the number of climbs from the first level to the top (the first is `periodCutoff`). Each sweep
+ * records its own, so what it judged can be judged again later exactly as it was.
+ */
+export function levelCutoffs(at: Date, period: EscalationPeriod): Date[] {
+  return Array.from({ length: TOP_LEVEL - FIRST_LEVEL }, (_, k) => shiftByPeriods(at, period, -(k + 1)));
+}
+
+/**
+ * The level a case recorded at `level` at `since` stands at when judged by a sweep's `cutoffs`: one
+ * level higher for each full period since (each cutoff at or after `since`), never past the top. With
+ * no cutoffs (no sweep has judged it), the level it was recorded at.
+ */
+export function derivedLevel(level: EscalationLevel, since: Date, cutoffs: readonly Date[] | null): EscalationLevel {
+  const periods = (cutoffs ?? []).filter((cutoff) => since.getTime() <= cutoff.getTime()).length;
+  return Math.min(TOP_LEVEL, level + periods) as EscalationLevel;
+}
+
+/** What the level of a case is derived from. */
+export interface RecordedLevel {
+  status: 'open' | 'awaiting_revision' | 'resolved';
+  /** The level it was recorded at, at `levelChangedAt` (for a case the sweep opens: the first level, when it opened). */
+  level: EscalationLevel;
+  levelChangedAt: Date;
+  /** The level it stopped at when it stopped climbing (awaiting a revision, or resolved); null while open. */
+  frozenLevel: EscalationLevel | null;
+}
+
+/** A case's level as a sweep with these cutoffs judges it: an open case climbs; any other keeps the level it stopped at. */
+export function caseLevel(kase: RecordedLevel, cutoffs: readonly Date[] | null): EscalationLevel {
+  if (kase.status !== 'open') return kase.frozenLevel ?? kase.level;
+  return derivedLevel(kase.level, kase.levelChangedAt, cutoffs);
+}
+
+/**
+ * One sweep's clock: its instant, the cutoff one period earlier (what stalls), the cutoffs it judges
+ * levels by, and those of the sweep before it (null if none recorded any): a case climbs at this
+ * sweep when it stands higher by these cutoffs than by the previous ones.
+ */
+export interface SweepClock {
+  at: Date;
+  cutoff: Date;
+  levelCutoffs: Date[];
+  previousCutoffs: Date[] | null;
+}
+
+export function sweepClock(at: Date, period: EscalationPeriod, previousCutoffs: Date[] | null): SweepClock {
+  return { at, cutoff: periodCutoff(at, period), levelCutoffs: levelCutoffs(at, period), previousCutoffs };
+}
+
 /** A sweep is overdue when the last one is older than a period and a half (or there has been none). */
 export function isSweepOverdue(lastSweepAt: Date | null, now: Date, period: EscalationPeriod): boolean {
   const periodMs = (period.kind === 'monthly' ? 31 * 86400 : period.seconds) * 1000;
@@ -204,16 +264,14 @@ export interface SweepItem {
   createdAt: Date;
 }
 
-/** A case not yet resolved. */
-export interface LiveCase {
+/** A case not yet resolved, as recorded (its level derives from these: `caseLevel`). */
+export interface LiveCase extends RecordedLevel {
   id: string;
   itemId: string;
   reason: StallReason;
   party: EscalatedParty;
-  level: EscalationLevel;
   status: 'open' | 'awaiting_revision';
   openedAt: Date;
-  levelChangedAt: Date;
 }
 
 export type SweepResolution = 'moved' | 'item_removed';
@@ -258,11 +316,15 @@ export function caseResolution(kase: LiveCase, item: SweepItem, stall: StallReas
   return moved || settled ? 'moved' : null;
 }
 
-/** The level an open case climbs to: one level per full period at its level while its item is stalled; else null. */
-export function climbedLevel(kase: LiveCase, stall: StallReason | null, cutoff: Date): EscalationLevel | null {
-  if (kase.status !== 'open' || stall === null || kase.levelChangedAt > cutoff) return null;
-  const next = nextLevel(kase.level);
-  return next === kase.level ? null : next;
+/**
+ * The level an open case that stays live climbs to at this sweep: the level it stands at by this
+ * sweep's cutoffs, if higher than by the previous sweep's (one level per full period while its item
+ * stays stalled: an open case whose item is no longer stalled resolves instead); else null.
+ */
+export function climbedLevel(kase: LiveCase, clock: SweepClock): EscalationLevel | null {
+  if (kase.status !== 'open') return null;
+  const now = caseLevel(kase, clock.levelCutoffs);
+  return now > caseLevel(kase, clock.previousCutoffs) ? now : null;
 }
 
 export interface PlannedCase {
@@ -282,8 +344,12 @@ export interface SweepPlan {
   opened: PlannedCase[];
 }
 
-/** Everything one sweep at `at` does to these items and their live cases. */
-export function planSweep(items: readonly SweepItem[], liveCases: readonly LiveCase[], at: Date, cutoff: Date): SweepPlan {
+/**
+ * Everything one sweep does to these items and their live cases. A case resolves at the level it
+ * stood at before this sweep (by the previous sweep's cutoffs), and keeps it.
+ */
+export function planSweep(items: readonly SweepItem[], liveCases: readonly LiveCase[], clock: SweepClock): SweepPlan {
+  const { at, cutoff } = clock;
   const byId = new Map(items.map((item) => [item.id, item]));
   const stalled = new Map<string, StallReason>();
   for (const item of items) {
@@ -298,11 +364,11 @@ export function planSweep(items: readonly SweepItem[], liveCases: readonly LiveC
     const stall = stalled.get(item.id) ?? null;
     const resolution = caseResolution(kase, item, stall);
     if (resolution) {
-      plan.resolved.push({ caseId: kase.id, itemId: item.id, level: kase.level, resolution });
+      plan.resolved.push({ caseId: kase.id, itemId: item.id, level: caseLevel(kase, clock.previousCutoffs), resolution });
       continue;
     }
     stillLive.add(item.id);
-    const level = climbedLevel(kase, stall, cutoff);
+    const level = climbedLevel(kase, clock);
     if (level) plan.climbed.push({ caseId: kase.id, itemId: item.id, reason: kase.reason, party: kase.party, level });
   }
   for (const [itemId, reason] of stalled) {

@@ -39,7 +39,7 @@ export class CommitteeRepository {
       `SELECT e.at, e.kind, ${PLACE}, ${AGENCY('o')}, ${ITEM},
               jsonb_build_object('level', e.level, 'reason', coalesce(e.reason, c.reason), 'party', c.party,
                                  'decision', e.detail->>'decision', 'caseId', c.id) AS detail
-         FROM escalation_events e JOIN escalation_cases c ON c.id = e.case_id
+         FROM escalation_ladder e JOIN escalation_cases c ON c.id = e.case_id
          JOIN action_items i ON i.id = c.item_id JOIN projects p ON p.id = c.project_id
          JOIN portfolios pf ON pf.id = p.portfolio_id JOIN organizations o ON o.id = i.owner_agency_id
         WHERE e.at >= $1 AND e.at < $2 AND e.kind IN ('opened', 'climbed', 'resolved', 'decided')

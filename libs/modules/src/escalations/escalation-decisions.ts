@@ -9,6 +9,7 @@ import { InboxService } from '../inbox/inbox.service';
 import { IndependencePolicy } from '../independence/independence.policy';
 import { CommitteeHolds } from '../tranches/committee-holds';
 import { CaseDecisionDto, CaseDetailView } from './dto';
+import { EscalationSweepRepository } from './escalation-sweep.repository';
 import { type CaseForDecision, EscalationsRepository } from './escalations.repository';
 import { EscalationsService } from './escalations.service';
 import { escalationPeriod } from './period';
@@ -21,13 +22,16 @@ import { escalationPeriod } from './period';
  * One transaction, passed down to every call (independence, holds, inbox): a decision never waits
  * for a second pooled connection while holding one, so any number of concurrent decisions cannot
  * starve the pool. Locks follow the documented order: the item, the project's open tranches (a hold),
- * then the case.
+ * then the case. Before any of them, a decision waits for a running sweep to commit: a case's level is
+ * derived from the latest sweep, and a decision records it (and a resolution or a required revision
+ * fixes it), so it must not be taken while a sweep is judging the case anew.
  */
 @Injectable()
 export class EscalationDecisions {
   constructor(
     private readonly db: Database,
     private readonly cases: EscalationsRepository,
+    private readonly sweeps: EscalationSweepRepository,
     private readonly escalations: EscalationsService,
     private readonly config: AppConfig,
     private readonly inbox: InboxService,
@@ -37,6 +41,7 @@ export class EscalationDecisions {
 
   async decide(actor: Actor, id: string, dto: CaseDecisionDto): Promise<CaseDetailView> {
     await this.db.transaction(async (tx) => {
+      await this.sweeps.awaitRunningSweep(tx);
       const seen = await this.cases.findForDecision(tx, id);
       if (!seen) throw new NotFound('escalation case', id);
       if (seen.status === 'resolved') throw new Conflict('the case is already resolved', 'case_resolved');
@@ -89,7 +94,7 @@ export class EscalationDecisions {
       case 'require_revision': {
         const kase = await this.lockLiveCase(tx, seen.id);
         if (kase.status !== 'open') throw new Conflict('a revision is already required for this case', 'revision_already_required');
-        await this.cases.markAwaitingRevision(tx, seen.id);
+        await this.cases.markAwaitingRevision(tx, seen.id, kase.level);
         await this.inbox.notify(
           tx,
           { organizationId: kase.leadAgencyId ?? kase.ownerAgencyId, role: 'agency' },
@@ -136,7 +141,7 @@ export class EscalationDecisions {
   }
 
   private async resolve(tx: EntityManager, kase: CaseForDecision, resolution: 'extended' | 'justified'): Promise<void> {
-    await this.cases.resolve(tx, kase.id, resolution);
+    await this.cases.resolve(tx, kase.id, resolution, kase.level);
     await this.cases.addEvent(tx, { caseId: kase.id, kind: 'resolved', level: kase.level, actorId: null, reason: resolution });
   }
 }

@@ -16,6 +16,7 @@ function sweepWith(recorded: { at: Date } | null) {
   const repo = {
     lockSweeps: jest.fn(async () => undefined),
     findRun: jest.fn(async () => (recorded ? { sweepId: 'old', ...COUNTS, ...recorded } : null)),
+    latestCutoffs: jest.fn(async () => [new Date('2026-05-10T11:59:54.000Z')]),
     startRun: jest.fn(async () => 'new'),
     apply: jest.fn(async () => COUNTS),
     finishRun: jest.fn(async () => undefined),
@@ -27,11 +28,17 @@ function sweepWith(recorded: { at: Date } | null) {
 describe('the escalation sweep activity', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('sweeps at the requested instant against a cutoff one period earlier, and records the run', async () => {
+  it('sweeps at the requested instant against a cutoff one period earlier and the last run’s cutoffs, and records the run', async () => {
     const { sweep, repo } = sweepWith(null);
     await expect(sweep.run({ runKey: 'run-1', at: AT })).resolves.toEqual({ sweepId: 'new', ...COUNTS });
-    expect(repo.startRun).toHaveBeenCalledWith(expect.anything(), 'run-1', new Date(AT), 3);
-    expect(repo.apply).toHaveBeenCalledWith(expect.anything(), 'new', new Date(AT), new Date('2026-05-10T11:59:57.000Z'));
+    const clock = {
+      at: new Date(AT),
+      cutoff: new Date('2026-05-10T11:59:57.000Z'),
+      levelCutoffs: ['2026-05-10T11:59:57.000Z', '2026-05-10T11:59:54.000Z', '2026-05-10T11:59:51.000Z'].map((d) => new Date(d)),
+      previousCutoffs: [new Date('2026-05-10T11:59:54.000Z')],
+    };
+    expect(repo.startRun).toHaveBeenCalledWith(expect.anything(), 'run-1', clock, 3);
+    expect(repo.apply).toHaveBeenCalledWith(expect.anything(), 'new', clock);
   });
 
   it('answers a retried run with the run already recorded', async () => {

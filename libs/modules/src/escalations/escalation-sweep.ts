@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { periodCutoff, periodSeconds } from '@pelekan/core';
+import { periodSeconds, sweepClock } from '@pelekan/core';
 import type { SweepOutcome, SweepRequest } from '@pelekan/workflows/escalation.contract';
 import { Conflict, InvalidInput } from '../common/errors';
 import { AppConfig } from '../config';
@@ -8,9 +8,10 @@ import { EscalationSweepRepository } from './escalation-sweep.repository';
 import { escalationPeriod } from './period';
 
 /**
- * The periodic sweep: one transaction over every item. The rules are core's (periodCutoff, and the
- * ladder the repository's SQL is generated from); a retry of the same run (same run key) returns the
- * run already recorded.
+ * The periodic sweep: one transaction over every item. The rules are core's (sweepClock: the cutoff
+ * of what stalls and the cutoffs levels are judged by, recorded with the run beside the previous
+ * run's; and the ladder the repository's SQL is generated from); a retry of the same run (same run
+ * key) returns the run already recorded.
  */
 @Injectable()
 export class EscalationSweep {
@@ -40,8 +41,9 @@ export class EscalationSweep {
         }
         return recorded;
       }
-      const sweepId = await this.sweeps.startRun(tx, request.runKey, at, periodSeconds(period));
-      const counts = await this.sweeps.apply(tx, sweepId, at, periodCutoff(at, period));
+      const clock = sweepClock(at, period, await this.sweeps.latestCutoffs(tx));
+      const sweepId = await this.sweeps.startRun(tx, request.runKey, clock, periodSeconds(period));
+      const counts = await this.sweeps.apply(tx, sweepId, clock);
       await this.sweeps.finishRun(tx, sweepId, counts);
       return { sweepId, ...counts };
     });

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { EscalatedParty, EscalationLevel, StallReason } from '@pelekan/core';
 import { row, rows } from '../database/database';
 import type { CaseResolution, CaseStatus } from './dto';
+import { caseLevelSql, LATEST_CUTOFFS_SQL } from './escalation-sweep.sql';
 
 /** An escalation case with its item, project and owner agency. */
 export interface CaseRecord {
@@ -96,16 +97,28 @@ type CaseRow = Omit<CaseRecord, 'item' | 'project' | 'ownerAgency'> & {
   owner_name_en: string;
 };
 
+/**
+ * A case's level as the latest sweep judged it (core caseLevel, generated), as `lv.level`: `c` joined
+ * with this. Every read of a level goes through it; the stored `level` is only where climbing started.
+ */
+const LEVEL_JOIN = `CROSS JOIN LATERAL (SELECT ${caseLevelSql('c', 'latest.cutoffs')} AS level) lv`;
+const LATEST_JOIN = `LEFT JOIN (SELECT ${LATEST_CUTOFFS_SQL} AS cutoffs) latest ON true`;
+
+/** When the case reached its level: its latest opening or climb on the ladder (or its recorded instant, if it has none). */
+const LEVEL_REACHED_AT = `coalesce((SELECT max(e.at) FROM escalation_ladder e WHERE e.case_id = c.id AND e.kind IN ('opened', 'climbed')),
+                                   c.level_changed_at)`;
+
 const CASE_SELECT = `
-  SELECT c.id, c.item_id AS "itemId", c.project_id AS "projectId", c.reason, c.party, c.level, c.status,
-         c.opened_at AS "openedAt", c.level_changed_at AS "levelChangedAt", c.resolved_at AS "resolvedAt", c.resolution,
+  SELECT c.id, c.item_id AS "itemId", c.project_id AS "projectId", c.reason, c.party, lv.level, c.status,
+         c.opened_at AS "openedAt", ${LEVEL_REACHED_AT} AS "levelChangedAt", c.resolved_at AS "resolvedAt", c.resolution,
          c.agency_response AS "agencyResponse", c.agency_responded_at AS "agencyRespondedAt",
          i.code AS item_code, i.title_fa AS item_title_fa, i.title_en AS item_title_en,
          i.verified_percent AS item_verified_percent, i.declared_percent AS item_declared_percent,
          coalesce(i.due_at, i.planned_end) AS item_due_at, i.owner_agency_id,
          p.code AS project_code, p.name_fa AS project_name_fa, p.name_en AS project_name_en,
          o.code AS owner_code, o.name_fa AS owner_name_fa, o.name_en AS owner_name_en
-    FROM escalation_cases c JOIN action_items i ON i.id = c.item_id JOIN projects p ON p.id = c.project_id
+    FROM escalation_cases c ${LATEST_JOIN} ${LEVEL_JOIN}
+    JOIN action_items i ON i.id = c.item_id JOIN projects p ON p.id = c.project_id
     JOIN organizations o ON o.id = i.owner_agency_id`;
 
 function toRecord(r: CaseRow): CaseRecord {
@@ -139,24 +152,32 @@ function toRecord(r: CaseRow): CaseRecord {
 }
 
 const FOR_DECISION = `
-  SELECT c.id, c.status, c.level, c.item_id AS "itemId", c.project_id AS "projectId", i.owner_agency_id AS "ownerAgencyId",
+  SELECT c.id, c.status, lv.level, c.item_id AS "itemId", c.project_id AS "projectId", i.owner_agency_id AS "ownerAgencyId",
          p.lead_agency_id AS "leadAgencyId", i.code AS "itemCode", p.code AS "projectCode"
-    FROM escalation_cases c JOIN action_items i ON i.id = c.item_id JOIN projects p ON p.id = c.project_id
+    FROM escalation_cases c ${LATEST_JOIN} ${LEVEL_JOIN}
+    JOIN action_items i ON i.id = c.item_id JOIN projects p ON p.id = c.project_id
    WHERE c.id = $1`;
 
 /** Escalation cases, their events and the holds placed for them; the committee's and agencies' writes. */
 @Injectable()
 export class EscalationsRepository {
-  /** Highest level first, then oldest; at most 1000. */
+  /**
+   * Highest level first, then oldest; at most 1000. The page is chosen over narrow rows (id, derived
+   * level) first: the level is derived, so no index orders it, and sorting whole rows of every live
+   * case would spill to disk at national scale.
+   */
   async list(m: EntityManager, filter: CaseFilter): Promise<CaseRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.status === 'live') where.push(`c.status <> 'resolved'`);
     else where.push(`c.status = $${args.push(filter.status)}`);
-    if (filter.level) where.push(`c.level = $${args.push(filter.level)}`);
+    if (filter.level) where.push(`lv.level = $${args.push(filter.level)}`);
     if (filter.projectId) where.push(`c.project_id = $${args.push(filter.projectId)}`);
-    if (filter.ownerAgencyId !== undefined) where.push(`i.owner_agency_id = $${args.push(filter.ownerAgencyId)}`);
-    const found = await rows<CaseRow>(m, `${CASE_SELECT} WHERE ${where.join(' AND ')} ORDER BY c.level DESC, c.opened_at, c.id LIMIT 1000`, args);
+    const byOwner = filter.ownerAgencyId !== undefined;
+    if (byOwner) where.push(`i.owner_agency_id = $${args.push(filter.ownerAgencyId)}`);
+    const page = `SELECT c.id FROM escalation_cases c ${LATEST_JOIN} ${LEVEL_JOIN} ${byOwner ? 'JOIN action_items i ON i.id = c.item_id' : ''}
+                   WHERE ${where.join(' AND ')} ORDER BY lv.level DESC, c.opened_at, c.id LIMIT 1000`;
+    const found = await rows<CaseRow>(m, `${CASE_SELECT} WHERE c.id IN (${page}) ORDER BY lv.level DESC, c.opened_at, c.id`, args);
     return found.map(toRecord);
   }
 
@@ -170,7 +191,7 @@ export class EscalationsRepository {
       m,
       `SELECT e.at, e.kind, e.level, e.reason, e.detail,
               CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'username', u.username, 'displayName', u.display_name) END AS actor
-         FROM escalation_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.id`,
+         FROM escalation_ladder e LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.id`,
       [caseId],
     );
   }
@@ -216,15 +237,17 @@ export class EscalationsRepository {
     await m.query('UPDATE escalation_cases SET agency_response = $2, agency_responded_at = now() WHERE id = $1', [id, note]);
   }
 
-  async markAwaitingRevision(m: EntityManager, id: string): Promise<void> {
-    await m.query(`UPDATE escalation_cases SET status = 'awaiting_revision' WHERE id = $1`, [id]);
+  /** The case stops climbing: it keeps `level`, the level it stands at (as locked), until resolved. */
+  async markAwaitingRevision(m: EntityManager, id: string, level: EscalationLevel): Promise<void> {
+    await m.query(`UPDATE escalation_cases SET status = 'awaiting_revision', frozen_level = $2 WHERE id = $1`, [id, level]);
   }
 
-  async resolve(m: EntityManager, id: string, resolution: CaseResolution): Promise<void> {
-    await m.query(`UPDATE escalation_cases SET status = 'resolved', resolved_at = now(), resolution = $2 WHERE id = $1`, [
-      id,
-      resolution,
-    ]);
+  /** Resolves the case at `level`, the level it stands at (as locked), which it keeps. */
+  async resolve(m: EntityManager, id: string, resolution: CaseResolution, level: EscalationLevel): Promise<void> {
+    await m.query(
+      `UPDATE escalation_cases SET status = 'resolved', resolved_at = now(), resolution = $2, frozen_level = $3 WHERE id = $1`,
+      [id, resolution, level],
+    );
   }
 
   async addEvent(m: EntityManager, event: NewCaseEvent): Promise<void> {
@@ -235,10 +258,11 @@ export class EscalationsRepository {
   }
 
   /** The project's cases awaiting a revision, locked. */
-  async lockAwaitingRevision(m: EntityManager, projectId: string): Promise<Array<{ id: string; level: number }>> {
-    return rows<{ id: string; level: number }>(
+  async lockAwaitingRevision(m: EntityManager, projectId: string): Promise<Array<{ id: string; level: EscalationLevel }>> {
+    return rows<{ id: string; level: EscalationLevel }>(
       m,
-      `SELECT id, level FROM escalation_cases WHERE project_id = $1 AND status = 'awaiting_revision' ORDER BY id FOR UPDATE`,
+      `SELECT c.id, lv.level FROM escalation_cases c ${LATEST_JOIN} ${LEVEL_JOIN}
+        WHERE c.project_id = $1 AND c.status = 'awaiting_revision' ORDER BY c.id FOR UPDATE OF c`,
       [projectId],
     );
   }

@@ -59,7 +59,7 @@ export class EscalationsService {
   /** Cases awaiting a revision of this project resolve when the committee approves one (inside the approval's transaction). */
   async resolveAwaitingRevision(tx: EntityManager, projectId: string, actorId: string): Promise<void> {
     for (const kase of await this.cases.lockAwaitingRevision(tx, projectId)) {
-      await this.cases.resolve(tx, kase.id, 'revision_approved');
+      await this.cases.resolve(tx, kase.id, 'revision_approved', kase.level);
       await this.cases.addEvent(tx, { caseId: kase.id, kind: 'resolved', level: kase.level, actorId, reason: 'revision_approved' });
     }
   }

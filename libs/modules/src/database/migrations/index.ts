@@ -4,6 +4,7 @@ import { AuditAndIdempotency1732500000000 } from './1732500000000-audit-and-idem
 import { AuditBulkStatements1732600000000 } from './1732600000000-audit-bulk-statements';
 import { ItemIndexes1732700000000 } from './1732700000000-item-indexes';
 import { SealTheMoneyPath1732800000000 } from './1732800000000-seal-the-money-path';
+import { SweepAtScale1732900000000 } from './1732900000000-sweep-at-scale';
 
 /** Every migration, oldest first. Listed by hand so builds and tests run exactly the same set. */
-export const MIGRATIONS = [ReleaseEngine1732300000000, Governance1732400000000, AuditAndIdempotency1732500000000, AuditBulkStatements1732600000000, ItemIndexes1732700000000, SealTheMoneyPath1732800000000];
+export const MIGRATIONS = [ReleaseEngine1732300000000, Governance1732400000000, AuditAndIdempotency1732500000000, AuditBulkStatements1732600000000, ItemIndexes1732700000000, SealTheMoneyPath1732800000000, SweepAtScale1732900000000];
