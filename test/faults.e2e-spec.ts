@@ -24,6 +24,7 @@ import { demoProject } from './support/demo';
 import { createUser, orgId, projectWithChain } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
 import { eventually } from './support/http';
+import { expectLedgerConsistent } from './support/ledger-invariants';
 import { seededRandom } from './support/seeded';
 import { testStack } from './support/stack';
 import { spawnWorker, WorkerProcess } from './support/worker-process';
@@ -34,30 +35,8 @@ const ITO = 'information-technology-organization-of-iran';
 
 jest.setTimeout(420_000);
 
-/** Money invariants over the whole ledger: one entry per released tranche, balances = sums. */
-async function expectLedgerConsistent(h: Harness, releasedTrancheIds: string[]) {
-  const entries: Array<{ tranche_id: string; amount: string; tranche_amount: string }> = await h.db.query(
-    `SELECT e.tranche_id, e.amount_rials::text AS amount, t.amount_rials::text AS tranche_amount
-       FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id`,
-  );
-  const byTranche = new Map<string, number>();
-  for (const e of entries) byTranche.set(e.tranche_id, (byTranche.get(e.tranche_id) ?? 0) + 1);
-  for (const id of releasedTrancheIds) expect([id, byTranche.get(id) ?? 0]).toEqual([id, 1]);
-  for (const e of entries) expect(e.amount).toBe(e.tranche_amount);
-  const [released] = await h.db.query(`SELECT coalesce(sum(amount_rials), 0)::text AS total, count(*)::int AS n FROM tranches WHERE state = 'released'`);
-  expect(released.n).toBe(entries.length);
-  const total = entries.reduce((sum, e) => sum + BigInt(e.amount), 0n);
-  expect(BigInt(released.total)).toBe(total);
-  const [treasury] = await h.db.query(`SELECT coalesce(sum(balance_rials), 0)::text AS balance FROM ledger_accounts WHERE kind = 'treasury'`);
-  expect(BigInt(treasury.balance)).toBe(-total);
-  const accounts: Array<{ balance: string; credits: string; debits: string }> = await h.db.query(
-    `SELECT a.balance_rials::text AS balance, coalesce(sum(p.credit_rials), 0)::text AS credits, coalesce(sum(p.debit_rials), 0)::text AS debits
-       FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id GROUP BY a.id`,
-  );
-  for (const a of accounts) expect(BigInt(a.balance)).toBe(BigInt(a.credits) - BigInt(a.debits));
-  const [agencies] = await h.db.query(`SELECT coalesce(sum(balance_rials), 0)::text AS balance FROM ledger_accounts WHERE kind = 'agency'`);
-  expect(BigInt(agencies.balance)).toBe(total);
-}
+/** The ledger's money invariants (support/ledger-invariants.ts), on the harness's database. */
+const ledgerOf = (h: Harness) => (sql: string, params?: unknown[]) => h.db.query(sql, params);
 
 describe(`faults: the worker killed at random points of ${CYCLES} release cycles (FAULT_SEED=${dice.seed})`, () => {
   let h: Harness;
@@ -152,7 +131,7 @@ describe(`faults: the worker killed at random points of ${CYCLES} release cycles
     );
     expect(kills + failpointKills).toBeGreaterThanOrEqual(3);
 
-    await expectLedgerConsistent(h, ids);
+    await expectLedgerConsistent(ledgerOf(h), ids);
     for (const id of ids) {
       const t = (await h.http.as('pbo.officer2').get(`/api/tranches/${id}`)).body;
       expect(t.history.filter((e: any) => e.toState === 'approved')).toHaveLength(1);
@@ -295,7 +274,7 @@ describe('faults: PostgreSQL and Temporal restarted in the middle of activity', 
       await eventually(async () => (await h.http.as('pbo.officer2').get(`/api/tranches/${second}`)).body, (t) => t.state === 'awaiting_approval', 90_000);
       expect((await h.http.as('pbo.officer2').post(`/api/tranches/${second}/decision`, { action: 'approve' })).status).toBe(201);
       await eventually(async () => (await h.http.as('pbo.officer2').get(`/api/tranches/${second}`)).body, (t) => t.state === 'released', 60_000);
-      await expectLedgerConsistent(h, [first, second]);
+      await expectLedgerConsistent(ledgerOf(h), [first, second]);
       expect((await h.http.as('admin').get('/api/audit/verify')).body.ok).toBe(true);
       console.log(`faults: a decision while Temporal was down was answered 503 in ${decisionMs} ms`);
     } finally {

@@ -2,7 +2,7 @@
 export type Query = <T = any>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 /**
- * Money invariants over the whole ledger (as test/faults.e2e-spec.ts checks them): one entry per
+ * Money invariants over the whole ledger (the fault and multi-instance suites check them): one entry per
  * released tranche and exactly one for each of `releasedTrancheIds`, each for the tranche's amount;
  * every account's balance is its credits minus its debits; the treasury paid out what the agencies
  * received, which is the sum of the released tranches.

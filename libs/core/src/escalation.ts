@@ -14,7 +14,7 @@
  * are held to `planSweep` below by a differential test (test/escalation-differential.e2e-spec.ts) that
  * runs both over the same random data, sweep after sweep.
  */
-import { IRAN_TIME_ZONE } from './jalali';
+import { tehranOffsetMs } from './jalali';
 
 export const ESCALATION_LEVELS = [
   { level: 1, key: 'agency_focal_point', fa: 'کارشناس مسئول دستگاه', en: 'Agency focal point' },
@@ -220,23 +220,6 @@ export function sweepClock(at: Date, period: EscalationPeriod, previousCutoffs: 
 export function isSweepOverdue(lastSweepAt: Date | null, now: Date, period: EscalationPeriod): boolean {
   const periodMs = (period.kind === 'monthly' ? 31 * 86400 : period.seconds) * 1000;
   return lastSweepAt === null || now.getTime() - lastSweepAt.getTime() > periodMs * 1.5;
-}
-
-const tehranClock = new Intl.DateTimeFormat('en-US-u-ca-gregory', {
-  timeZone: IRAN_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-});
-
-/** Tehran's offset from UTC at `instant`, in ms (it had daylight time until 2022). */
-function tehranOffsetMs(instant: Date): number {
-  const p = Object.fromEntries(tehranClock.formatToParts(instant).map((x) => [x.type, Number(x.value)]));
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return asUtc - Math.floor(instant.getTime() / 60_000) * 60_000;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -160,8 +160,7 @@ export function tehranMidnight(date: JalaliDate): Date {
   const g = jalaliToGregorian(date);
   // Guess with +03:30, then correct by the zone's actual offset on that day (it had DST until 2022).
   const guess = Date.UTC(g.year, g.month - 1, g.day) - 3.5 * 3600_000;
-  const offset = tehranOffsetMinutes(new Date(guess));
-  return new Date(Date.UTC(g.year, g.month - 1, g.day) - offset * 60_000);
+  return new Date(Date.UTC(g.year, g.month - 1, g.day) - tehranOffsetMs(new Date(guess)));
 }
 
 const tehranClock = new Intl.DateTimeFormat('en-US-u-ca-gregory', {
@@ -174,8 +173,9 @@ const tehranClock = new Intl.DateTimeFormat('en-US-u-ca-gregory', {
   minute: 'numeric',
 });
 
-function tehranOffsetMinutes(instant: Date): number {
+/** Tehran's offset from UTC at `instant`, in ms (it had daylight time until 2022). */
+export function tehranOffsetMs(instant: Date): number {
   const p = Object.fromEntries(tehranClock.formatToParts(instant).map((x) => [x.type, Number(x.value)]));
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+  return asUtc - Math.floor(instant.getTime() / 60_000) * 60_000;
 }
