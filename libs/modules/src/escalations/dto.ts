@@ -216,21 +216,3 @@ export class ScheduleView {
   nextRuns: Date[];
   recentRuns: ScheduleRunView[];
 }
-
-export class ActiveHoldView {
-  id: string;
-  projectId: string;
-  @ApiProperty({ type: String, nullable: true })
-  caseId: string | null;
-  reason: string;
-  placedAt: Date;
-  placedBy: string;
-}
-
-export class HoldLiftedView {
-  id: string;
-  projectId: string;
-  lifted: boolean;
-  /** The holds still in force on the project. */
-  activeHolds: ActiveHoldView[];
-}

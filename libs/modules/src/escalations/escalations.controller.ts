@@ -4,13 +4,13 @@ import type { Actor } from '../common/actor';
 import { IdParam } from '../common/params';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
 import { CommitteeHolds } from '../tranches/committee-holds';
+import { HoldLiftedView } from '../tranches/views.dto';
 import {
   CaseDecisionDto,
   CaseDetailView,
   CaseQueryDto,
   CaseResponseDto,
   CaseView,
-  HoldLiftedView,
   LiftHoldDto,
   ScheduleView,
   SweepsView,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DeclarationStatus, VerificationOutcome } from '@pelekan/core';
+import type { DeclarationStatus } from '@pelekan/core';
 import { rows } from '../database/database';
+import type { DecisionRow } from './verification.repository';
 
 export interface EvidenceSummaryRow {
   id: string;
@@ -11,17 +12,8 @@ export interface EvidenceSummaryRow {
   sha256: string;
 }
 
-export interface DeclarationDecisionRow {
-  id: string;
-  outcome: VerificationOutcome;
-  verifiedPercent: number | null;
-  reason: string | null;
-  decidedBy: string;
-  decidedAt: Date;
-  revokedAt: Date | null;
-  revokedBy: string | null;
-  revokeReason: string | null;
-}
+/** A declaration's ruling, as it is shown beside the declaration. */
+export type DeclarationDecisionRow = Omit<DecisionRow, 'declarationId' | 'itemId'>;
 
 /** A declaration with its item, evidence and ruling, as the API shows it. */
 export interface DeclarationRow {
