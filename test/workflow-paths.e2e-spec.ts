@@ -5,9 +5,6 @@
  */
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   TRANCHE_WORKFLOW_TYPE,
   trancheWorkflowId,
@@ -15,9 +12,8 @@ import {
 } from '@pelekan/workflows/tranche.contract';
 import { orgId, projectWithPlan } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
-import { HISTORIES_DIR, recordHistory } from './support/histories';
+import { recordHistory, recordWorkflowHistory } from './support/histories';
 import { eventually } from './support/http';
-import { testStack } from './support/stack';
 
 describe('rare paths of the tranche workflow', () => {
   let h: Harness;
@@ -135,7 +131,7 @@ describe('rare paths of the tranche workflow', () => {
       historyLimit,
       resume: { state: 'awaiting_approval' },
     });
-    await recordRun(h, trancheWorkflowId(id), firstRunId, 'continued-as-new');
+    await recordWorkflowHistory(h, trancheWorkflowId(id), 'continued-as-new', firstRunId);
   });
 
   it('sends a tranche back to awaiting approval when payment refuses the approver, then releases on a proper approval', async () => {
@@ -180,23 +176,4 @@ async function eventsOf(handle: WorkflowHandle) {
 async function inputOf(handle: WorkflowHandle): Promise<TrancheWorkflowInput> {
   const [started] = await eventsOf(handle);
   return defaultPayloadConverter.fromPayload(started.workflowExecutionStartedEventAttributes!.input!.payloads![0]);
-}
-
-/**
- * Records one run of a workflow, not its latest: after continue-as-new the workflow id names the
- * new run, and this fixture is the run that ended in ContinueAsNew. Same exporter as recordHistory.
- */
-async function recordRun(h: Harness, workflowId: string, runId: string, name: string): Promise<void> {
-  if (process.env.PELEKAN_RECORD_HISTORIES !== '1') return;
-  const cli = testStack().temporalCliPath;
-  if (!cli) throw new Error('recording histories needs the Temporal CLI');
-  const json = execFileSync(cli, [
-    'workflow', 'show',
-    '--address', h.env.TEMPORAL_ADDRESS,
-    '--namespace', h.env.TEMPORAL_NAMESPACE,
-    '--workflow-id', workflowId,
-    '--run-id', runId,
-    '--output', 'json',
-  ]);
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), json);
 }

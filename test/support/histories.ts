@@ -17,7 +17,11 @@ export async function recordHistory(h: Harness, trancheId: string, name: string)
   await recordWorkflowHistory(h, trancheWorkflowId(trancheId), name);
 }
 
-export async function recordWorkflowHistory(h: Harness, workflowId: string, name: string): Promise<void> {
+/**
+ * `runId` records one run rather than the latest: after continue-as-new the workflow id names the new
+ * run, and a fixture may be the run that ended in ContinueAsNew.
+ */
+export async function recordWorkflowHistory(h: Harness, workflowId: string, name: string, runId?: string): Promise<void> {
   if (process.env.PELEKAN_RECORD_HISTORIES !== '1') return;
   const cli = testStack().temporalCliPath;
   if (!cli) throw new Error('recording histories needs the Temporal CLI');
@@ -26,6 +30,7 @@ export async function recordWorkflowHistory(h: Harness, workflowId: string, name
     '--address', h.env.TEMPORAL_ADDRESS,
     '--namespace', h.env.TEMPORAL_NAMESPACE,
     '--workflow-id', workflowId,
+    ...(runId ? ['--run-id', runId] : []),
     '--output', 'json',
   ]);
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), json);
