@@ -16,7 +16,7 @@
  * suite's name: run again with MULTI_SEED=<seed> to replay the same choices.
  */
 import { Client, Connection } from '@temporalio/client';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,11 +27,10 @@ import { completedActivity } from './support/activity-runs';
 import { ApiProcess, runCli, spawnApi } from './support/api-process';
 import { declare } from './support/demo';
 import { orgId, projectWithPlan } from './support/fixtures';
-import { asOwner, createTestDatabase } from './support/harness';
+import { asOwner, createTestDatabase, stackEnv } from './support/harness';
 import { eventually, Http } from './support/http';
 import { expectLedgerConsistent, Query } from './support/ledger-invariants';
 import { seededRandom } from './support/seeded';
-import { testStack } from './support/stack';
 import { spawnWorker, WorkerProcess } from './support/worker-process';
 
 const CYCLES = Number(process.env.MULTI_CYCLES ?? 10);
@@ -65,16 +64,10 @@ describe(`two API processes and two workers on one database and one Temporal (MU
   const query: Query = (sql, params) => asOwner(ownerUrl, sql, params);
 
   beforeAll(async () => {
-    const stack = testStack();
     const database = await createTestDatabase();
     ownerUrl = database.ownerUrl;
     env = {
-      DATABASE_URL: database.appUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: stack.temporalNamespace,
-      TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      AUDIT_KEY: randomBytes(32).toString('hex'),
+      ...stackEnv(database.appUrl),
       GATE_RECHECK_INTERVAL: '3 seconds',
       ESCALATION_PERIOD: `${PERIOD_MS / 1000} seconds`,
       LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),

@@ -63,24 +63,31 @@ export async function asOwner<T = any>(ownerUrl: string, sql: string, params: un
   }
 }
 
-/** The API on a fresh database, listening on a free port, with its own Temporal task queue. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+/** What every process of one test deployment shares: its database, the test Temporal server, its own task queue and secrets. */
+export function stackEnv(databaseUrl: string): Record<string, string> {
   const stack = testStack();
-  const database = options.ownerUrl
-    ? { ownerUrl: options.ownerUrl, appUrl: await prepareDatabase(options.ownerUrl, TEST_APP_ROLE) }
-    : await createTestDatabase();
-  const env: Record<string, string> = {
-    DATABASE_URL: database.appUrl,
+  return {
+    DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_NAMESPACE: stack.temporalNamespace,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     AUDIT_KEY: randomBytes(32).toString('hex'),
     GATE_RECHECK_INTERVAL: '5 seconds',
+  };
+}
+
+/** The API on a fresh database, listening on a free port, with its own Temporal task queue. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const database = options.ownerUrl
+    ? { ownerUrl: options.ownerUrl, appUrl: await prepareDatabase(options.ownerUrl, TEST_APP_ROLE) }
+    : await createTestDatabase();
+  const env: Record<string, string> = {
+    ...stackEnv(database.appUrl),
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: '0',
