@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { IndependenceModule } from '../independence/independence.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { TranchesModule } from '../tranches/tranches.module';
-import { ActionItem } from './action-item.entity';
 import { ActionItemsRepository } from './action-items.repository';
-import { ActionLink } from './action-link.entity';
 import { ActionLinksRepository } from './action-links.repository';
 import { ActionPlansController } from './action-plans.controller';
 import { ActionPlansService } from './action-plans.service';
@@ -27,7 +24,6 @@ import { RevisionProposalsService } from './revision-proposals.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ActionItem, ActionLink]),
     ProjectsModule,
     TranchesModule,
     EscalationsModule,

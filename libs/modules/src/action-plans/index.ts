@@ -1,5 +1,3 @@
-export * from './action-item.entity';
-export * from './action-link.entity';
 export * from './action-plans.module';
 export * from './action-plans.service';
 export * from './plan-filing.service';

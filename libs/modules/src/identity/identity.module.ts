@@ -14,11 +14,10 @@ import { IdentityService } from './identity.service';
 import { Organization } from './organization.entity';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
-import { User } from './user.entity';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Organization, User]),
+    TypeOrmModule.forFeature([Organization]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

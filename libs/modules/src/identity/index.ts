@@ -3,7 +3,6 @@ export * from './identity.module';
 export * from './identity.service';
 export * from './organizations.service';
 export * from './organization.entity';
-export * from './user.entity';
 export * from './password';
 export * from './dto';
 export * from './accounts.service';

@@ -1,4 +1,3 @@
-export * from './tranche.entities';
 export * from './tranche.activities';
 export * from './tranche-workflows';
 export * from './tranches.module';

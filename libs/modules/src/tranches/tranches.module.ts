@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
 import { IndependenceModule } from '../independence/independence.module';
 import { ApprovalsRepository } from './approvals.repository';
@@ -14,13 +13,12 @@ import { TrancheReadModel } from './tranche-read-model';
 import { TrancheReconciler } from './tranche-reconciler';
 import { TrancheViewsRepository } from './tranche-views.repository';
 import { TrancheActivitiesImpl } from './tranche.activities';
-import { Tranche, TrancheEvent, TrancheItem } from './tranche.entities';
 import { TrancheWorkflows } from './tranche-workflows';
 import { TranchesController } from './tranches.controller';
 import { TranchesRepository } from './tranches.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tranche, TrancheItem, TrancheEvent]), LedgerModule, IndependenceModule],
+  imports: [LedgerModule, IndependenceModule],
   controllers: [TranchesController],
   providers: [
     TranchesRepository,
