@@ -64,10 +64,11 @@ export async function generateNationalData(pool: Pool, scale: Scale): Promise<Ge
     );
     const [{ id: portfolio25Id }] = (
       await client.query(
-        `INSERT INTO portfolios (code, name_fa, name_en, synthetic) VALUES ('BENCH-25', 'سبد ۲۵', 'Portfolio of 25', true) RETURNING id`,
+        `INSERT INTO portfolios (code, name_fa, name_en, synthetic) VALUES ('BENCH-P25', 'سبد ۲۵', 'Portfolio of 25', true) RETURNING id`,
       )
     ).rows;
-    // Projects: the first 25 go to BENCH-25, the rest 1,000 per portfolio.
+    // Projects: the first 25 go to BENCH-P25 (not BENCH-25: from scale 1.25 that code is one of the above),
+    // the rest 1,000 per portfolio.
     await client.query(
       `INSERT INTO projects (portfolio_id, code, name_fa, name_en, lead_agency_id, budget_rials, synthetic, created_at)
        SELECT CASE WHEN n <= 25 THEN $3::uuid ELSE (SELECT id FROM portfolios WHERE code = 'BENCH-' || (1 + (n - 1) / 1000)) END,

@@ -3,7 +3,8 @@
  * compared with, measured in the same run. Prints a table and writes bench/results/<time>.json.
  *   --scale N        multiply the base data (20,000 projects, 400,000 items, 60,000 tranches); 5 for 5x
  *   --quick          a small run for CI and smoke checks (about 2 minutes)
- *   --workflows N    open tranche workflows for the worker-memory figure (default 10,000)
+ *   --workflows N    open tranche workflows for the worker figures (default 10,000; scale 1 has 30,000 waiting
+ *                    tranches, so 60,000 needs --scale 2)
  *   --only a,b       run only these sections: sweep, size, reads, release, workflows (data is always generated)
  * Besides the table, bench/results/latest.json (and a timestamped copy) holds `scale`, the machine and a
  * flat `figures` object (e.g. "sweep.firstRunSeconds"), so runs can be compared by a script.
@@ -14,13 +15,15 @@ import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } 
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient, Pool } from 'pg';
 import {
   ActionPlansService,
+  durationMs,
   EscalationSweep,
+  loadConfig,
   PelekanModule,
   PortfoliosService,
   ProjectsService,
@@ -61,6 +64,8 @@ const quick = flag('quick');
 const factor = quick ? 0.02 : option('scale', 1);
 const openWorkflows = option('workflows', quick ? 300 : 10_000);
 const loadSeconds = quick ? 3 : 10;
+/** How long the idle worker is watched once its workflows settled. */
+const idleSeconds = quick ? 10 : 60;
 const onlyArg = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1] : undefined;
 const sections = new Set((onlyArg ?? 'sweep,size,reads,release,workflows').split(',').map((s) => s.trim()));
 const runs = (section: 'sweep' | 'size' | 'reads' | 'release' | 'workflows') => sections.has(section);
@@ -325,38 +330,83 @@ async function main(): Promise<void> {
       });
     }
 
-    // 5. Worker memory and CPU with many tranche workflows open and waiting.
+    // 5. The worker with many tranche workflows open and waiting, in its own process (as deployed): the
+    // in-process worker stops polling first, so every task of these workflows goes to the process measured.
     if (runs('workflows')) {
-      say(`opening ${openWorkflows} tranche workflows`);
-      const before = process.memoryUsage();
-      const waiting: Array<{ id: string; createdBy: string }> = (
-        await pool.query(
-          `SELECT id, created_by AS "createdBy" FROM tranches WHERE state = 'waiting_on_items' ORDER BY id LIMIT $1`,
-          [openWorkflows],
-        )
-      ).rows;
-      const workflows = app.get(TrancheWorkflows);
-      const opened = await timed(async () => {
-        for (let i = 0; i < waiting.length; i += 100) await Promise.all(waiting.slice(i, i + 100).map((t) => workflows.start(t)));
-      });
-      await sleep(quick ? 3000 : 15000); // let every workflow reach its wait
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      await sleep(10_000);
-      const cpu = process.cpuUsage(cpu0);
-      const idleCpuPercent = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-      const after = process.memoryUsage();
-      results.openWorkflows = { count: waiting.length, startSeconds: opened.seconds, before, after, idleCpuPercent };
-      Object.assign(figures, {
-        'worker.openWorkflows': waiting.length,
-        'worker.rssMiB': after.rss / 2 ** 20,
-        'worker.idleCpuPercent': idleCpuPercent,
-      });
-      rows.push({
-        figure: `Worker with ${fmt(waiting.length)} open tranche workflows`,
-        value: `RSS ${fmt(after.rss / 2 ** 20)} MiB (+${fmt((after.rss - before.rss) / 2 ** 20)} MiB), heap ${fmt(after.heapUsed / 2 ** 20)} MiB; idle CPU ${fmt(idleCpuPercent, 1)}%`,
-        beside: `started at ${fmt(waiting.length / opened.seconds)} workflows/s`,
-      });
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      worker = undefined;
+      running = undefined;
+      const measured = await startWorkerProcess(env, temporal.address, temporal.namespace);
+      try {
+        const waiting: Array<{ id: string; createdBy: string }> = (
+          await pool.query(
+            `SELECT id, created_by AS "createdBy" FROM tranches WHERE state = 'waiting_on_items' ORDER BY id LIMIT $1`,
+            [openWorkflows],
+          )
+        ).rows;
+        const startRss = procStats(measured.pid).rssMiB;
+        say(`opening ${fmt(waiting.length)} tranche workflows on the worker process ${measured.pid} (RSS ${fmt(startRss)} MiB)`);
+        const cpuAtStart = procStats(measured.pid).cpuSeconds;
+        const workflows = app.get(TrancheWorkflows);
+        const opened = await timed(async () => {
+          for (let i = 0; i < waiting.length; i += 100) await Promise.all(waiting.slice(i, i + 100).map((t) => workflows.start(t)));
+        });
+        // Settled: every workflow has run its first gate check and sleeps; seen as two quiet 5-second windows in a row.
+        const settle = await settleOf(measured.pid, { quietPercent: 10, windowMs: quick ? 2000 : 5000, maxMs: Math.max(15 * 60_000, waiting.length * 60) });
+        const burstCpuSeconds = procStats(measured.pid).cpuSeconds - cpuAtStart;
+        say(`settled ${fmt(settle.seconds)} s after the last start; measuring idle for ${idleSeconds} s`);
+        const s0 = procStats(measured.pid);
+        const t0 = performance.now();
+        await sleep(idleSeconds * 1000);
+        const s1 = procStats(measured.pid);
+        const idleCpuPercent = ((s1.cpuSeconds - s0.cpuSeconds) * 100_000) / (performance.now() - t0);
+        const cpuMsPerWorkflow = (burstCpuSeconds * 1000) / Math.max(1, waiting.length);
+        // Later, each waiting tranche re-checks its gate once a GATE_RECHECK_INTERVAL: about the work of its
+        // start (two workflow tasks and an activity), spread over the interval.
+        const recheckInterval = loadConfig(env).GATE_RECHECK_INTERVAL;
+        const rechecksPerSecond = waiting.length / (durationMs(recheckInterval) / 1000);
+        const recheckCpuPercent = (rechecksPerSecond * cpuMsPerWorkflow) / 10;
+        results.openWorkflows = {
+          count: waiting.length,
+          startSeconds: opened.seconds,
+          settleSeconds: settle.seconds,
+          settled: settle.settled,
+          rssMiBBeforeStart: startRss,
+          rssMiB: s1.rssMiB,
+          peakRssMiB: s1.peakRssMiB,
+          idleCpuPercent,
+          idleSeconds,
+          burstCpuSeconds,
+          cpuMsPerWorkflow,
+          recheckInterval,
+          rechecksPerSecond,
+          recheckCpuPercent,
+        };
+        Object.assign(figures, {
+          'worker.openWorkflows': waiting.length,
+          'worker.rssMiB': s1.rssMiB,
+          'worker.peakRssMiB': s1.peakRssMiB,
+          'worker.idleCpuPercent': idleCpuPercent,
+          'worker.settleSeconds': settle.seconds,
+          'worker.startPerSecond': waiting.length / opened.seconds,
+          'worker.cpuMsPerWorkflow': cpuMsPerWorkflow,
+          'worker.rechecksPerSecond': rechecksPerSecond,
+          'worker.recheckCpuPercent': recheckCpuPercent,
+        });
+        rows.push({
+          figure: `Worker process with ${fmt(waiting.length)} open tranche workflows`,
+          value:
+            `RSS ${fmt(s1.rssMiB)} MiB (${fmt(startRss)} MiB before, peak ${fmt(s1.peakRssMiB)} MiB); ` +
+            `idle CPU ${fmt(idleCpuPercent, 1)}% of a core over ${idleSeconds} s${settle.settled ? '' : ' (never settled)'}`,
+          beside:
+            `started at ${fmt(waiting.length / opened.seconds)} workflows/s, settled ${fmt(settle.seconds)} s later; ` +
+            `${fmt(cpuMsPerWorkflow, 1)} ms CPU per workflow start; re-checks every ${recheckInterval}: ` +
+            `${fmt(rechecksPerSecond, 2)}/s ≈ ${fmt(recheckCpuPercent, 1)}% of a core`,
+        });
+      } finally {
+        await measured.stop();
+      }
     }
 
     print(rows);
@@ -528,6 +578,69 @@ async function trivialBaseline(address: string, namespace: string, n: number) {
   await connection.close();
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: n / seconds };
+}
+
+/** The worker as deployed: `dist/apps/worker/src/main.js` in its own process, with the bench's settings. */
+async function startWorkerProcess(env: Record<string, string>, address: string, namespace: string) {
+  const child = spawn(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], {
+    env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: join(root, 'dist/workflow-bundle.js') },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid!;
+  // Ready once Temporal lists it among the task queue's workflow pollers (identity "<pid>@<host>").
+  const connection = await Connection.connect({ address });
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`the worker process exited with ${child.exitCode}`);
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+        taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+      });
+      if (pollers?.some((p) => p.identity?.startsWith(`${pid}@`))) break;
+      if (i > 600) throw new Error('the worker process did not start polling in 2 minutes');
+      await sleep(200);
+    }
+  } finally {
+    await connection.close();
+  }
+  return {
+    pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+}
+
+const CLOCK_TICKS = 100; // USER_HZ, `getconf CLK_TCK` on Linux
+
+/** A process's resident memory and CPU time so far, from /proc. */
+function procStats(pid: number): { rssMiB: number; peakRssMiB: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  // utime and stime are fields 14 and 15; the command name (field 2) may hold spaces, so count after its ')'.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024, cpuSeconds: ticks / CLOCK_TICKS };
+}
+
+/** Waits until the process uses under `quietPercent` of a core in two windows in a row (or `maxMs` passes). */
+async function settleOf(pid: number, o: { quietPercent: number; windowMs: number; maxMs: number }) {
+  const t0 = performance.now();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - t0 < o.maxMs) {
+    const before = procStats(pid).cpuSeconds;
+    const w0 = performance.now();
+    await sleep(o.windowMs);
+    const percent = ((procStats(pid).cpuSeconds - before) * 100_000) / (performance.now() - w0);
+    quiet = percent < o.quietPercent ? quiet + 1 : 0;
+  }
+  return { seconds: (performance.now() - t0) / 1000, settled: quiet >= 2 };
 }
 
 function print(rows: Row[]): void {

@@ -1,2 +1,3 @@
 export { trancheWorkflow } from './tranche.workflow';
+export { trancheReconcileWorkflow } from './tranche-reconcile.workflow';
 export { escalationSweepWorkflow } from './escalation.workflow';

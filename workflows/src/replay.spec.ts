@@ -9,11 +9,12 @@ import { historyFromJSON, JSONToPayload } from '@temporalio/common/lib/proto-uti
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECHECK_FROM_SETTING_PATCH } from './tranche.contract';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-describe('workflow replay (tranche and escalation sweep)', () => {
+describe('workflow replay (tranche, gate reconciler and escalation sweep)', () => {
   beforeAll(() => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   });
@@ -28,6 +29,9 @@ describe('workflow replay (tranche and escalation sweep)', () => {
         'recheck-timer-fired.json',
         'continued-as-new.json',
         'release-refused.json',
+        'recheck-interval-from-setting.json',
+        'gate-reconciled.json',
+        'tranche-reconcile.json',
       ]),
     );
   });
@@ -43,6 +47,25 @@ describe('workflow replay (tranche and escalation sweep)', () => {
     expect(activityResults(eventsOf('release-refused.json'), 'releaseTranche')).toEqual([
       expect.objectContaining({ outcome: 'refused', code: 'approver_not_pbo' }),
       expect.objectContaining({ outcome: 'released' }),
+    ]);
+
+    // Histories from before the patch (every one above) carry no marker and replay on the old branch.
+    expect(patchesIn(timer)).toEqual([]);
+    // The new path: started with an hour in its input, it waited the setting's second, under the patch.
+    const setting = eventsOf('recheck-interval-from-setting.json');
+    expect(patchesIn(setting)).toEqual([RECHECK_FROM_SETTING_PATCH]);
+    expect(inputOf(setting)).toMatchObject({ recheckEvery: '1 hour' });
+    const timers = setting.filter((e) => e.timerStartedEventAttributes).map((e) => parseFloat(e.timerStartedEventAttributes.startToFireTimeout));
+    expect(timers.length).toBeGreaterThan(0);
+    expect(Math.max(...timers)).toBeLessThanOrEqual(2);
+    expect(hasEvent(setting, 'TIMER_FIRED')).toBe(true);
+
+    // A lost signal recovered by the scheduled reconciler, the hour-long re-check never firing.
+    const reconciled = eventsOf('gate-reconciled.json');
+    expect(hasEvent(reconciled, 'WORKFLOW_EXECUTION_SIGNALED')).toBe(true);
+    expect(hasEvent(reconciled, 'TIMER_FIRED')).toBe(false);
+    expect(activityResults(eventsOf('tranche-reconcile.json'), 'reconcileGates')).toEqual([
+      expect.objectContaining({ signalled: expect.any(Number) }),
     ]);
   });
 
@@ -69,6 +92,18 @@ function eventsOf(file: string): RecordedEvent[] {
 /** `type` without its prefix, e.g. TIMER_FIRED. */
 function hasEvent(events: RecordedEvent[], type: string): boolean {
   return events.some((e) => e.eventType === `EVENT_TYPE_${type}`);
+}
+
+/** The ids of the patches a history's markers record, in order. */
+function patchesIn(events: RecordedEvent[]): string[] {
+  return events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => defaultPayloadConverter.fromPayload<{ id: string }>(JSONToPayload(e.markerRecordedEventAttributes.details['patch-data'].payloads[0])).id);
+}
+
+/** The input the run was started with. */
+function inputOf(events: RecordedEvent[]): unknown {
+  return defaultPayloadConverter.fromPayload(JSONToPayload(events[0].workflowExecutionStartedEventAttributes.input.payloads[0]));
 }
 
 /** The results of every completed run of the named activity, in order. */

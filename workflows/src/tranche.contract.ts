@@ -16,7 +16,11 @@ export interface TrancheWorkflowInput {
   trancheId: string;
   /** The PBO officer who created the tranche; may not approve it (four eyes). */
   createdBy: string;
-  /** Re-check the gate this often even without a signal, e.g. "1 hour" (tests use seconds). */
+  /**
+   * Re-check the gate this often even without a signal, e.g. "1 day" (tests use seconds): the setting
+   * when the workflow started. Once a gate check has answered, the interval it returns (the setting as it
+   * is now) takes over, so running workflows follow a changed setting.
+   */
   recheckEvery: Duration;
   /**
    * Continue as new once the history passes this many events (default 2,000). Tests set it low to
@@ -37,6 +41,14 @@ export interface TrancheStatus {
   seq: number;
 }
 
+/**
+ * Patch id: the workflow waits between re-checks for the interval the last gate check returned (the
+ * worker's current GATE_RECHECK_INTERVAL, so running workflows follow a change of the setting), spread
+ * ±20% so that tranches started together do not all wake together. Before it, every wait took the
+ * input's interval.
+ */
+export const RECHECK_FROM_SETTING_PATCH = 'recheck-interval-from-setting';
+
 /** A gating item's verification changed: re-evaluate the gate now rather than at the next re-check. */
 export const gateChangedSignal = defineSignal('gateChanged');
 
@@ -48,6 +60,11 @@ export const statusQuery = defineQuery<TrancheStatus>('status');
 export interface GateCheck {
   open: boolean;
   waitingOn: Array<{ itemId: string; code: string; verifiedPercent: number }>;
+  /**
+   * How long to wait before re-checking without a signal, in milliseconds: the worker's current
+   * GATE_RECHECK_INTERVAL. Absent from the answers of workers before it was added.
+   */
+  recheckEveryMs?: number;
 }
 
 export interface Transition {
@@ -74,9 +91,28 @@ export type ReleaseResult =
       code?: string;
     };
 
+/** The scheduled gate reconciler: one short workflow per period, started by a Temporal Schedule. */
+export const TRANCHE_RECONCILE_WORKFLOW_TYPE = 'trancheReconcileWorkflow';
+
+export function trancheReconcileScheduleId(taskQueue: string): string {
+  return `tranche-reconcile-${taskQueue}`;
+}
+
+/** What one reconciler run found and did. */
+export interface GateReconciliation {
+  /** Open tranches whose gate moved recently and whose state disagrees with it (opened or closed unnoticed). */
+  found: number;
+  /** Of those, signalled. */
+  signalled: number;
+  /** Of those, with no running workflow to signal (left to the workflow reconciler). */
+  withoutWorkflow: number;
+}
+
 export interface TrancheActivities {
   checkGate(trancheId: string): Promise<GateCheck>;
   recordTransition(transition: Transition): Promise<void>;
   /** Writes the ledger entry exactly once (business key), re-checking the gate in the same transaction. */
   releaseTranche(request: { trancheId: string; seq: number; approvedBy: string }): Promise<ReleaseResult>;
+  /** Signals the open tranches whose gate opened or closed without their workflow noticing (a lost signal). */
+  reconcileGates(): Promise<GateReconciliation>;
 }

@@ -3,15 +3,19 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import { refuseDecision, stateAfterDecision, type TrancheDecision, type TrancheState } from '../../libs/core/src/tranche';
 import {
   decideUpdate,
   gateChangedSignal,
+  RECHECK_FROM_SETTING_PATCH,
   statusQuery,
+  type GateCheck,
   type TrancheActivities,
   type TrancheOutcome,
   type TrancheWorkflowInput,
@@ -29,7 +33,7 @@ const { releaseTranche } = proxyActivities<TrancheActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-/** Keep histories small: a tranche may wait months, re-checking its gate every hour. */
+/** Keep histories small: a tranche may wait months, woken by signals and a periodic re-check. */
 const HISTORY_LIMIT = 2_000;
 
 const isAwaitingDecision = (s: TrancheState) => s === 'awaiting_approval' || s === 'held';
@@ -76,16 +80,27 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
     },
   );
 
+  /** The interval from the setting, once the patch is in (undefined before: the input's interval). */
+  let recheckMs: number | undefined;
+
+  const checkGateNow = async (): Promise<GateCheck> => {
+    gateDirty = false;
+    const gate = await checkGate(trancheId);
+    if (gate.recheckEveryMs !== undefined && patched(RECHECK_FROM_SETTING_PATCH)) recheckMs = gate.recheckEveryMs;
+    return gate;
+  };
+
+  /** How long to wait for a signal before re-checking anyway; Math.random is Temporal's deterministic one. */
+  const recheckDelay = (): Duration =>
+    recheckMs === undefined ? input.recheckEvery : Math.max(1_000, Math.round(recheckMs * (0.8 + 0.4 * Math.random())));
+
   const transition = async (to: TrancheState, reason: string, detail: Record<string, unknown> = {}) => {
     state = to;
     await recordTransition({ trancheId, seq: ++seq, to, reason, detail });
   };
 
-  /** True when the gate is open; re-checks on a signal or every `recheckEvery`. */
-  const gateOpens = async (): Promise<boolean> => {
-    gateDirty = false;
-    return (await checkGate(trancheId)).open;
-  };
+  /** True when the gate is open; re-checks on a signal or every `recheckDelay()`. */
+  const gateOpens = async (): Promise<boolean> => (await checkGateNow()).open;
 
   const historyLimit = input.historyLimit ?? HISTORY_LIMIT;
   while (!historyIsLong(historyLimit)) {
@@ -93,17 +108,16 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
       case 'waiting_on_items': {
         if (gateDirty && (await gateOpens())) {
           await transition('awaiting_approval', 'every gating item is 100% verified');
-        } else if (!(await condition(() => gateDirty, input.recheckEvery))) {
+        } else if (!(await condition(() => gateDirty, recheckDelay()))) {
           gateDirty = true; // periodic re-check: covers a signal lost between the API and Temporal
         }
         break;
       }
       case 'awaiting_approval':
       case 'held': {
-        if (!(await condition(() => gateDirty || !isAwaitingDecision(state), input.recheckEvery))) gateDirty = true;
+        if (!(await condition(() => gateDirty || !isAwaitingDecision(state), recheckDelay()))) gateDirty = true;
         if (gateDirty && isAwaitingDecision(state)) {
-          gateDirty = false;
-          const gate = await checkGate(trancheId);
+          const gate = await checkGateNow();
           if (!gate.open && isAwaitingDecision(state)) {
             await transition('waiting_on_items', 'a gating item is no longer 100% verified', {
               waitingOn: gate.waitingOn.map((i) => i.code),
@@ -133,7 +147,9 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
   }
 
   await condition(allHandlersFinished);
-  return continueAsNew<typeof trancheWorkflow>({ ...input, resume: { state, seq, approvedBy } });
+  // The next run starts with the interval last learnt from the setting (patched runs only).
+  const recheckEvery = recheckMs ?? input.recheckEvery;
+  return continueAsNew<typeof trancheWorkflow>({ ...input, recheckEvery, resume: { state, seq, approvedBy } });
 }
 
 function historyIsLong(limit: number): boolean {

@@ -132,9 +132,34 @@ export class AppConfig {
   @Min(1)
   EVIDENCE_MAX_FILES: number = 10;
 
-  /** How often a waiting tranche re-checks its gate even without a signal (a lost signal costs at most this). */
-  @Matches(DURATION)
-  GATE_RECHECK_INTERVAL: string = '1 hour';
+  /**
+   * How often a waiting tranche re-reads its gate even without a signal (±20% jitter). Signals wake a
+   * tranche when its gate changes and the gate reconciler recovers a lost one, so this is a last resort:
+   * each re-check is a workflow task and an activity per open tranche. Running workflows pick up a change
+   * at their next gate check (the check returns it).
+   */
+  @Matches(DURATION, { message: 'GATE_RECHECK_INTERVAL must be a duration such as "1 day" or "5 seconds"' })
+  GATE_RECHECK_INTERVAL: string = '1 day';
+
+  /**
+   * How often the gate reconciler (a Temporal Schedule) looks for open tranches whose gate opened or
+   * closed without their workflow noticing (a signal lost between the API and Temporal) and signals them.
+   * A lost signal costs at most this; one set-based query per run, whatever the number of tranches.
+   */
+  @Matches(DURATION, { message: 'TRANCHE_RECONCILE_INTERVAL must be a duration such as "5 minutes" or "2 seconds"' })
+  TRANCHE_RECONCILE_INTERVAL: string = '5 minutes';
+
+  /**
+   * Workflows a worker keeps in memory between their tasks (Temporal's sticky cache). A workflow not
+   * cached replays its history on its next task, a few milliseconds for a tranche; a cached one costs
+   * memory for as long as it waits (about a third of a MiB). Tranches wait for days and wake rarely, so
+   * a small cache serves the busy ones (an approval's tasks follow each other within seconds) and keeps
+   * the worker's memory flat however many tranches are open.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  WORKFLOW_CACHE_SIZE: number = 500;
 
   /** The escalation sweep's period: "monthly" (calendar month, Tehran time) or a duration such as "10 seconds". */
   @Matches(/^(monthly|1 month|\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?))$/, {

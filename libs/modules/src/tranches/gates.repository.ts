@@ -112,6 +112,34 @@ export class GatesRepository {
   }
 
   /**
+   * Open tranches (with a workflow) whose gate moved within `lookback` — a gating item's verified
+   * percent changed, or the gate itself was changed — and whose state disagrees with the gate now:
+   * waiting on items with every gating item 100% verified (opened), or awaiting a decision with one
+   * below (closed). The SQL form of `evaluateGate`, set-based, for the gate reconciler.
+   */
+  async tranchesWithMovedGate(
+    m: EntityManager,
+    o: { lookback: string; waiting: TrancheState; deciding: readonly TrancheState[]; limit: number },
+  ): Promise<TrancheRef[]> {
+    return rows<TrancheRef>(
+      m,
+      `WITH moved AS (
+         SELECT ti.tranche_id FROM action_items i JOIN tranche_items ti ON ti.item_id = i.id AND ti.role = 'gate'
+          WHERE i.progress_moved_at >= now() - $1::interval
+         UNION
+         SELECT tranche_id FROM tranche_gate_changes WHERE at >= now() - $1::interval
+       )
+       SELECT t.id, t.created_by AS "createdBy" FROM tranches t JOIN moved ON moved.tranche_id = t.id
+        WHERE t.workflow_started AND (t.state = $2 OR t.state = ANY($3::text[]))
+          AND (t.state = $2) = NOT EXISTS (
+                SELECT 1 FROM tranche_items g JOIN action_items gi ON gi.id = g.item_id
+                 WHERE g.tranche_id = t.id AND g.role = 'gate' AND gi.verified_percent < 100)
+        ORDER BY t.id LIMIT $4`,
+      [o.lookback, o.waiting, o.deciding, o.limit],
+    );
+  }
+
+  /**
    * The verification of the tranche's gating items. With `lock`, the items are share-locked until the
    * transaction ends, so a verification cannot be revoked between the payment's check and its commit.
    */

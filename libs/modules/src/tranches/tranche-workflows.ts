@@ -74,6 +74,21 @@ export class TrancheWorkflows {
     }
   }
 
+  /**
+   * Signals the tranche's running workflow that its gate changed; false when it has none (never
+   * started, or finished). Unlike `gateChanged` it starts nothing: the gate reconciler uses it, and
+   * starting missing workflows is `TrancheReconciler.startPendingWorkflows`' job.
+   */
+  async signal(tranche: TrancheRef): Promise<boolean> {
+    try {
+      await this.temporal.client.workflow.getHandle(trancheWorkflowId(tranche.id)).signal(gateChangedSignal);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   /** Puts a decision to the workflow and waits until it is recorded; refusals come back as 4xx. */
   async decide(tranche: TrancheRef, decision: TrancheDecision): Promise<TrancheStatus> {
     const handle = this.temporal.client.workflow.getHandle(trancheWorkflowId(tranche.id));

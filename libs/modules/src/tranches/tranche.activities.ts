@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { evaluateGate, refuseRelease } from '@pelekan/core';
-import type { GateCheck, ReleaseResult, TrancheActivities, Transition } from '@pelekan/workflows/tranche.contract';
+import type { GateCheck, GateReconciliation, ReleaseResult, TrancheActivities, Transition } from '@pelekan/workflows/tranche.contract';
 import { NotFound } from '../common/errors';
 import { failpoint } from '../common/failpoints';
+import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { ApprovalsRepository } from './approvals.repository';
 import { GatesRepository } from './gates.repository';
 import { HoldsRepository } from './holds.repository';
 import { ReleaseRepository } from './release.repository';
+import { TrancheReconciler } from './tranche-reconciler';
 import { TranchesRepository } from './tranches.repository';
 
 /**
@@ -26,11 +28,19 @@ export class TrancheActivitiesImpl implements TrancheActivities {
     private readonly approvals: ApprovalsRepository,
     private readonly release: ReleaseRepository,
     private readonly ledger: LedgerService,
+    private readonly reconciler: TrancheReconciler,
+    private readonly config: AppConfig,
   ) {}
 
+  /** The gate now, and how long the workflow waits before re-checking it without a signal (the setting now). */
   async checkGate(trancheId: string): Promise<GateCheck> {
     const { open, waitingOn } = evaluateGate(await this.gates.gateVerification(this.db.reader, trancheId));
-    return { open, waitingOn };
+    return { open, waitingOn, recheckEveryMs: durationMs(this.config.GATE_RECHECK_INTERVAL) };
+  }
+
+  /** The gate reconciler's run (started by its Temporal Schedule). */
+  async reconcileGates(): Promise<GateReconciliation> {
+    return this.reconciler.reconcileGates();
   }
 
   /**
