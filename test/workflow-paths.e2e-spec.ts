@@ -272,7 +272,7 @@ describe('the gate reconciler: a lost signal recovered without the re-check', ()
     expect(rejected.status).toBe(201);
     await handle.result();
     await recordHistory(h, id, 'gate-reconciled');
-    await recordRun(h, signalling!.workflow.workflowId, signalling!.workflow.firstExecutionRunId, 'tranche-reconcile');
+    await recordWorkflowHistory(h, signalling!.workflow.workflowId, 'tranche-reconcile', signalling!.workflow.firstExecutionRunId);
   });
 });
 
