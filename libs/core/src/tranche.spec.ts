@@ -50,8 +50,8 @@ describe('creating a tranche', () => {
     ]);
   });
 
-  it('counts every state but released and rejected as open', () => {
-    expect(OPEN_TRANCHE_STATES).toEqual(['waiting_on_items', 'awaiting_approval', 'held', 'approved']);
+  it('counts every state but released, closed and rejected as open', () => {
+    expect(OPEN_TRANCHE_STATES).toEqual(['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'lapsed']);
   });
 });
 

@@ -48,15 +48,20 @@ export class CommitteeRepository {
     );
   }
 
-  /** Tranches released or held by PBO, and committee holds placed or lifted. */
+  /** Payments (tranches and installments), tranches held by PBO or lapsed, remainders decided, committee holds placed or lifted. */
   async tranches(m: EntityManager, start: Date, end: Date): Promise<PackRow[]> {
     return rows<PackRow>(
       m,
       `SELECT x.at, x.kind, ${PLACE}, ${AGENCY('o')}, NULL AS item, x.detail FROM (
-         SELECT e.at, e.to_state AS kind, t.project_id,
-                jsonb_build_object('tranche', t.number, 'amountRials', t.amount_rials::text, 'reason', e.reason) AS detail
+         -- Every payment (a whole tranche, or one installment: its event names its ledger entry), each lapse
+         -- (with what lapsed) and each decision on a remainder.
+         SELECT e.at, CASE WHEN e.detail ? 'ledgerEntryId' THEN 'released' ELSE e.to_state END AS kind, t.project_id,
+                jsonb_build_object('tranche', t.number, 'installment', e.detail->'installment',
+                                   'amountRials', coalesce(e.detail->>'amountRials', e.detail->>'undisbursedRials',
+                                                           e.detail->>'remainderRials', t.amount_rials::text),
+                                   'decision', e.detail->'decision', 'reason', e.reason) AS detail
            FROM tranche_events e JOIN tranches t ON t.id = e.tranche_id
-          WHERE e.at >= $1 AND e.at < $2 AND e.to_state IN ('released', 'held')
+          WHERE e.at >= $1 AND e.at < $2 AND (e.detail ? 'ledgerEntryId' OR e.to_state IN ('held', 'lapsed', 'closed'))
          UNION ALL
          SELECT h.placed_at, 'hold_placed', h.project_id, jsonb_build_object('reason', h.reason)
            FROM tranche_holds h WHERE h.placed_at >= $1 AND h.placed_at < $2

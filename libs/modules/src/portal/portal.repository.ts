@@ -150,7 +150,7 @@ export class PortalRepository {
               pr.confidential, pr.synthetic, pr.reported AS "selfDeclared", pr.repeats,
               CASE WHEN pr.confidential THEN NULL ELSE pr.budget_rials::text END AS "budgetRials",
               CASE WHEN pr.confidential THEN NULL ELSE
-                (SELECT coalesce(sum(amount_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id AND t.state = 'released') END
+                (SELECT coalesce(sum(released_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id) END
                 AS "releasedRials",
               coalesce(i.weight_sum, 0)::text AS "weightSum",
               coalesce(i.verified_weighted, 0)::text AS "verifiedWeighted",
