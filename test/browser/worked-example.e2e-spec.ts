@@ -93,7 +93,7 @@ describe('web app: the worked example in a browser', () => {
     await reloadUntil(creator, awaiting).catch(async (e) => {
       const { body } = await h.http.as('pbo.officer1').get('/api/tranches');
       await shot(creator, 'debug-pbo');
-      throw new Error(`${e.message}: ${JSON.stringify(body.map((t: any) => [t.number, t.state, t.waitsOn]))}`);
+      throw new Error(`${e.message}: ${JSON.stringify(body.items.map((t: any) => [t.number, t.state, t.waitsOn]))}`);
     });
     expect(await creator.locator(`${awaiting} button.approve`).count()).toBe(0);
     const officer = await signIn('pbo.officer2');
