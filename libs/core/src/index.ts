@@ -13,3 +13,4 @@ export * from './verification';
 export * from './ledger';
 export * from './plan';
 export * from './spending';
+export * from './paging';

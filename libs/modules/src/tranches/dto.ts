@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { TRANCHE_DECISIONS, TRANCHE_STATES, type TrancheDecisionAction, type TrancheState } from '@pelekan/core';
+import { PageQueryDto } from '../common/paging.dto';
 import { IsRials } from '../common/validation';
 
 export class CreateTrancheDto {
@@ -41,7 +42,8 @@ export class TrancheDecisionDto {
   reason?: string;
 }
 
-export class TrancheQueryDto {
+/** The pipeline, newest first, a page at a time (`limit`, `after`), by state, project and portfolio. */
+export class TrancheQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(TRANCHE_STATES)
   state?: TrancheState;
@@ -49,4 +51,9 @@ export class TrancheQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
+
+  /** Tranches of the projects of this portfolio. */
+  @IsOptional()
+  @IsUUID()
+  portfolioId?: string;
 }

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { RIALS_PATTERN, TRANCHE_STATES, type TrancheState, type WaitingOn } from '@pelekan/core';
 import { ROLES, type Role } from '../common/actor';
+import { PageOf } from '../common/paging.dto';
 
 /**
  * What the tranches routes answer. Rials leave as decimal strings; instants as ISO 8601 strings.
@@ -239,3 +240,6 @@ export class TrancheView extends TrancheSummaryView {
 
 /** Models referred to by path (the `waitsOn` union, nullable objects); declared on the controller with @ApiExtraModels. */
 export const REFERRED_VIEWS = [...WAITS_ON_VIEWS, TrancheActorView, TranchePendingDeclarationView, TrancheLedgerEntryView];
+
+/** A page of the pipeline: pass `next` as `after` for the following one. */
+export class TranchePageView extends PageOf(TrancheSummaryView) {}
