@@ -422,7 +422,18 @@ describe(`escalation sweep: the SQL decides as the core does (DIFF_SEED=${SEED} 
           const all: CaseRow[] = await m.query('SELECT * FROM escalation_cases');
           const read = new Map<string, number>();
           for (const status of ['open', 'awaiting_revision', 'resolved'] as const) {
-            for (const kase of await casesRepo.list(m, { status })) read.set(kase.id, kase.level);
+            // Page by page (keyset on level, opening, id), as the API reads them.
+            let after: [number, string, string] | null = null;
+            for (;;) {
+              const page = await casesRepo.list(m, { status }, 7, after);
+              for (const kase of page) {
+                expect(read.has(kase.id)).toBe(false);
+                read.set(kase.id, kase.level);
+              }
+              if (page.length < 7) break;
+              const last = page[page.length - 1];
+              after = [last.level, last.cursorAt, last.id];
+            }
           }
           const expected = new Map(
             all.map((r) => [r.id, caseLevel({ status: r.status, level: r.level, levelChangedAt: r.level_changed_at, frozenLevel: r.frozen_level }, previousCutoffs)]),

@@ -58,7 +58,7 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
   }
 
   const casesOf = async (projectId: string, status = 'live') =>
-    (await h.http.as('committee.mict').get(`/api/escalations?projectId=${projectId}&status=${status}`)).body as any[];
+    (await h.http.as('committee.mict').get(`/api/escalations?projectId=${projectId}&status=${status}&limit=500`)).body.items as any[];
   const caseOf = async (projectId: string, itemCode: string) =>
     (await casesOf(projectId)).find((c) => c.item.code === itemCode);
   const inbox = async (user: string) => (await h.http.as(user).get('/api/inbox')).body;
@@ -295,8 +295,8 @@ describe('governance: escalation, committee, revisions, challenges, prerequisite
     const verified = await project('future');
     const never = await project('future');
     await verify(verified.item('A'), await declare(h.http, 'agency.demo', verified.item('A'), 10));
-    const { body: list } = await h.http.as('pbo.officer1').get(`/api/projects?portfolioId=${portfolioId}`);
-    const listed = list.find((x: any) => x.id === verified.id);
+    const { body: list } = await h.http.as('pbo.officer1').get(`/api/projects?portfolioId=${portfolioId}&limit=500`);
+    const listed = list.items.find((x: any) => x.id === verified.id);
     expect(listed).toEqual(expect.objectContaining({ lastVerifiedAt: expect.any(String), stale: false }));
     expect((await h.http.as('pbo.officer1').get(`/api/projects/${never.id}`)).body).toEqual(
       expect.objectContaining({ lastVerifiedAt: null, stale: false }),

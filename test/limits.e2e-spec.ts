@@ -35,7 +35,7 @@ describe('limits', () => {
       ['a NUL in a query parameter', 'GET', '/api/audit/entries?actor=a%00b', undefined, 'actor', 'NUL'],
     ])('answers 400 naming the field for %s', async (_, method, template, body, field, what) => {
       const { body: projects } = await h.http.as('admin').get('/api/projects');
-      const path = template.replace('{project}', projects[0].id);
+      const path = template.replace('{project}', projects.items[0].id);
       const answer = await h.http.request(method, path, {
         token: await h.http.login('admin'),
         ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}),
@@ -202,8 +202,10 @@ describe('limits', () => {
     });
 
     it('gives up waiting for a lock after DB_LOCK_TIMEOUT_MS: 503 with Retry-After, not a request hanging', async () => {
-      const { body: projects } = await h.http.as('pbo.officer1').get('/api/projects');
-      const target = projects.find((p: any) => p.code === 'DEMO-1');
+      const portfolios = (await h.http.as('pbo.officer1').get('/api/portfolios')).body;
+      const demo = portfolios.find((p: any) => p.code === 'DEMO');
+      const { body: projects } = await h.http.as('pbo.officer1').get(`/api/projects?portfolioId=${demo.id}&limit=500`);
+      const target = projects.items.find((p: any) => p.code === 'DEMO-1');
       const holder = new PgClient({ connectionString: h.ownerUrl });
       await holder.connect();
       try {

@@ -152,7 +152,7 @@ describe(`progress and staleness: production SQL against the core rules (DIFF_SE
         });
         const m = db.reader;
         const publicRows = await portal.projects(m, { portfolioId });
-        const summaries = await projects.projectSummaries(m, portfolioId);
+        const summaries = await projects.projectSummaries(m, { portfolioId }, null, null);
         expect(publicRows).toHaveLength(generated.length);
         for (const [n, p] of generated.entries()) {
           const want = expected(p);

@@ -76,8 +76,8 @@ describe('release engine: the worked example', () => {
     expect(approval.actor).toMatchObject({ username: 'pbo.officer2' });
 
     const entries = await h.http.as('pbo.officer1').get(`/api/ledger/entries?projectId=${demo.projectId}`);
-    expect(entries.body).toHaveLength(1);
-    expect(entries.body[0].postings).toEqual([
+    expect(entries.body).toEqual({ items: [expect.anything()], next: null });
+    expect(entries.body.items[0].postings).toEqual([
       expect.objectContaining({ kind: 'treasury', debitRials: '50000000000', creditRials: '0' }),
       expect.objectContaining({ kind: 'agency', debitRials: '0', creditRials: '50000000000' }),
     ]);
@@ -107,7 +107,7 @@ describe('release engine: the worked example', () => {
     ]);
     expect(final.ledgerEntry).toBeNull();
     const entries = await h.http.as('pbo.officer1').get(`/api/ledger/entries?projectId=${demo.projectId}`);
-    expect(entries.body.map((e: any) => e.trancheId)).toEqual([demo.tranche(2)]);
+    expect(entries.body.items.map((e: any) => e.trancheId)).toEqual([demo.tranche(2)]);
     await recordHistory(h, id, 'held-then-rejected');
   });
 

@@ -8,8 +8,10 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createApiApp } from '../apps/api/src/app';
 import { AGENCY_PASSWORD, createUser, orgId } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
+import { Http } from './support/http';
 
 const API = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
@@ -98,6 +100,35 @@ describe('sessions and accounts', () => {
     });
     expect(rejected.body.status).toBe('rejected');
     expect((await signIn('pbo.officer2', 'pelekan-demo')).status).toBe(200);
+  });
+
+  it('ends a session on every API instance at once, and when the database changes behind the API', async () => {
+    // A second instance on the same database, as a deployment with two would run. Each reads the
+    // token's user on every request, so an end made through either (or in plain SQL) holds on the
+    // very next request to any of them: no waiting for a notification.
+    const second = await createApiApp(h.env);
+    await second.listen({ port: 0, host: '127.0.0.1' });
+    const other = new Http(await second.getUrl());
+    const meOn = async (http: Http, token: string) => (await http.request('GET', '/api/auth/me', { token })).status;
+    try {
+      const user = await createUser(h.http, 'agency.twice', 'agency', await orgId(h.http, 'demo-agency'));
+      const token = (await signIn('agency.twice', AGENCY_PASSWORD)).body.accessToken;
+      expect([await meOn(h.http, token), await meOn(other, token), await meOn(other, token)]).toEqual([200, 200, 200]);
+      expect((await h.http.request('POST', '/api/auth/logout', { token })).status).toBe(200);
+      expect([await meOn(other, token), await meOn(h.http, token)]).toEqual([401, 401]);
+
+      const again = (await signIn('agency.twice', AGENCY_PASSWORD)).body.accessToken;
+      expect([await meOn(h.http, again), await meOn(other, again)]).toEqual([200, 200]);
+      await h.db.query('UPDATE users SET token_version = token_version + 1 WHERE id = $1', [user.id]);
+      expect([await meOn(other, again), await meOn(h.http, again)]).toEqual([401, 401]);
+
+      const third = (await signIn('agency.twice', AGENCY_PASSWORD)).body.accessToken;
+      expect([await meOn(h.http, third), await meOn(other, third)]).toEqual([200, 200]);
+      expect((await new Http(await second.getUrl()).as('admin').post(`/api/users/${user.id}/disable`)).status).toBe(200);
+      expect([await meOn(h.http, third), await meOn(other, third)]).toEqual([401, 401]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('says only up or down to anonymous callers of /health; details to administrators', async () => {

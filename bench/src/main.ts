@@ -217,9 +217,24 @@ async function main(): Promise<void> {
       await sleep(200);
     }
 
-    // 3. API reads under load from this process, the API in its own, beside the same SQL on pg.
+    // 3. API reads under load from this process, the API in its own, beside the same SQL on pg. The
+    //    HTTP client is node:http on kept-alive connections, as lean as the pg client beside it (fetch
+    //    spent about three times the CPU per request on this machine, taken from the API it measures);
+    //    every answer is read to its end, as a client does.
     if (runs('reads')) {
       say('API read throughput');
+      const { Agent, request } = await import('node:http');
+      const { readFileSync } = await import('node:fs');
+      /** CPU time (user + system) the API process used so far, from /proc (NaN where there is none). */
+      const apiCpuMs = () => {
+        try {
+          const fields = readFileSync(`/proc/${api!.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+        } catch {
+          return NaN;
+        }
+      };
+      const agent = new Agent({ keepAlive: true, maxSockets: 64 });
       const login = (await (
         await fetch(`${base}/api/auth/login`, {
           method: 'POST',
@@ -229,8 +244,20 @@ async function main(): Promise<void> {
       ).json()) as { accessToken: string };
       const headers = { authorization: `Bearer ${login.accessToken}` };
       const projectIds: string[] = (await pool.query(`SELECT id FROM projects ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
-      const get = (path: (i: number) => string) => async (i: number) => (await fetch(`${base}${path(i)}`, { headers })).ok;
+      const get = (path: (i: number) => string) => (i: number) =>
+        new Promise<boolean>((resolve, reject) => {
+          const call = request(`${base}${path(i)}`, { agent, headers }, (answer) => {
+            answer.on('data', () => undefined);
+            answer.on('end', () => resolve(answer.statusCode === 200));
+            answer.on('error', reject);
+          });
+          call.on('error', reject);
+          call.end();
+        });
       const publicIsPortal = (await fetch(`${base}/api/public/portfolios/${data.portfolio25Id}`)).ok;
+      // The pipeline is keyset-paged: its first page, of the default size, as the PBO workspace loads it.
+      const pipelinePage = (await (await fetch(`${base}/api/tranches?state=awaiting_approval`, { headers })).json()) as { items: unknown[]; next: string | null };
+      figures['api.pipeline.pageRows'] = pipelinePage.items.length;
       const publicPortfolio = publicIsPortal
         ? (i: number) => `/api/public/portfolios/${data.portfolio25Id}?i=${i}`
         : (i: number) => `/api/portfolios/${data.portfolio25Id}?i=${i}`;
@@ -254,7 +281,7 @@ async function main(): Promise<void> {
         },
         {
           key: 'pipeline',
-          name: 'PBO pipeline (tranches awaiting approval, with gates)',
+          name: `PBO pipeline (tranches awaiting approval, with gates; first page, ${pipelinePage.items.length} rows)`,
           http: get(() => '/api/tranches?state=awaiting_approval'),
           service: () => tranches.list({ state: 'awaiting_approval' }),
         },
@@ -275,22 +302,41 @@ async function main(): Promise<void> {
           }
           return true;
         };
-        const http = await closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
+        // CPU time per call of the API process and of this one (the load and the pg client): on a
+        // shared machine the throughput figures move with the neighbours; CPU per call much less.
+        const cpu = async (loop: () => Promise<LoadResult>) => {
+          const [api0, self0, t0] = [apiCpuMs(), process.cpuUsage(), performance.now()];
+          const result = await loop();
+          const self = process.cpuUsage(self0);
+          // CPU per second of the loop (warm-up included) over calls per second of the measured part.
+          const perCall = (ms: number) => ms / ((performance.now() - t0) / 1000) / (result.perSecond || 1);
+          return { result, apiMs: perCall(apiCpuMs() - api0), clientMs: perCall((self.user + self.system) / 1000) };
+        };
+        const http = await cpu(() => closedLoop(read.http, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 }));
         const service = await closedLoop(async (i) => (await read.service(i), true), { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-        const raw = await closedLoop(sql, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 });
-        readResults[read.name] = { http, service, sql: raw, statements: statements.length };
-        figures[`api.${read.key}.rps`] = http.perSecond;
-        figures[`api.${read.key}.p99Ms`] = http.p99ms;
-        figures[`api.${read.key}.pgRps`] = raw.perSecond;
+        const raw = await cpu(() => closedLoop(sql, { concurrency: 32, seconds: loadSeconds, warmupSeconds: 1 }));
+        readResults[read.name] = { http: http.result, service, sql: raw.result, statements: statements.length };
+        figures[`api.${read.key}.apiCpuMsPerCall`] = http.apiMs;
+        figures[`api.${read.key}.clientCpuMsPerCall`] = http.clientMs;
+        figures[`api.${read.key}.pgClientCpuMsPerCall`] = raw.clientMs;
+        const [h, r] = [http.result, raw.result];
+        figures[`api.${read.key}.rps`] = h.perSecond;
+        figures[`api.${read.key}.p99Ms`] = h.p99ms;
+        figures[`api.${read.key}.pgRps`] = r.perSecond;
+        figures[`api.${read.key}.p50Ms`] = h.p50ms;
+        figures[`api.${read.key}.httpToPgPercent`] = (100 * h.perSecond) / r.perSecond;
         rows.push({
           figure: `API: ${read.name}, 32 concurrent`,
-          value: `${fmt(http.perSecond)} req/s, p50 ${fmt(http.p50ms, 1)} ms, p99 ${fmt(http.p99ms, 1)} ms${http.errors ? `, ${http.errors} errors` : ''}`,
+          value:
+            `${fmt(h.perSecond)} req/s, p50 ${fmt(h.p50ms, 1)} ms, p99 ${fmt(h.p99ms, 1)} ms${h.errors ? `, ${h.errors} errors` : ''}; ` +
+            `CPU per call: API ${fmt(http.apiMs, 2)} ms, client ${fmt(http.clientMs, 2)} ms`,
           beside:
-            `same ${statements.length} SQL statements on pg: ${fmt(raw.perSecond)}/s, p50 ${fmt(raw.p50ms, 1)} ms (HTTP keeps ${fmt((100 * http.perSecond) / raw.perSecond, 0)}%); ` +
-            `services in-process: ${fmt(service.perSecond)}/s`,
+            `same ${statements.length} SQL statements on pg: ${fmt(r.perSecond)}/s, p50 ${fmt(r.p50ms, 1)} ms, client CPU ${fmt(raw.clientMs, 2)} ms/call ` +
+            `(HTTP keeps ${fmt((100 * h.perSecond) / r.perSecond, 0)}%); services in-process: ${fmt(service.perSecond)}/s`,
         });
       }
       results.reads = readResults;
+      agent.destroy();
     }
 
     // The worker, for the release path and the open workflows.

@@ -38,7 +38,15 @@ describe('web app: the worked example in a browser', () => {
     await page.goto(`${h.baseUrl}/#/login`);
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', 'pelekan-demo');
-    await page.click('form.login button[type=submit]');
+    // Signed in once the answer came and the workspace shows, as a person would see it. Returning at the
+    // click let a caller reload the page while the sign-in was still in flight (a loaded machine takes
+    // more than half a second over scrypt): the reload aborted it and landed on the login page.
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/login'),
+      page.click('form.login button[type=submit]'),
+    ]);
+    expect(answer.status()).toBe(200);
+    await page.waitForSelector('[data-workspace]');
     return page;
   }
 
@@ -93,7 +101,7 @@ describe('web app: the worked example in a browser', () => {
     await reloadUntil(creator, awaiting).catch(async (e) => {
       const { body } = await h.http.as('pbo.officer1').get('/api/tranches');
       await shot(creator, 'debug-pbo');
-      throw new Error(`${e.message}: ${JSON.stringify(body.map((t: any) => [t.number, t.state, t.waitsOn]))}`);
+      throw new Error(`${e.message}: ${JSON.stringify(body.items.map((t: any) => [t.number, t.state, t.waitsOn]))}`);
     });
     expect(await creator.locator(`${awaiting} button.approve`).count()).toBe(0);
     const officer = await signIn('pbo.officer2');
@@ -125,5 +133,7 @@ async function reloadUntil(page: Page, selector: string, timeoutMs = 60_000): Pr
     await page.waitForTimeout(500);
     await page.reload();
     await page.waitForLoadState('networkidle');
+    // The session survives a reload: any answer of 401 signs the web app out, and that is a failure here.
+    if ((await page.locator('form.login').count()) > 0) throw new Error(`signed out on reloading, waiting for ${selector}`);
   }
 }

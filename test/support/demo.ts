@@ -5,7 +5,7 @@ export async function demoProject(http: Http) {
   const portfolios = await http.as('pbo.officer1').get('/api/portfolios');
   const demo = portfolios.body.find((p: any) => p.code === 'DEMO');
   const { body: projects } = await http.as('pbo.officer1').get(`/api/projects?portfolioId=${demo.id}`);
-  const projectId = projects[0].id;
+  const projectId = projects.items[0].id;
   const { body: plan } = await http.as('pbo.officer1').get(`/api/projects/${projectId}/action-plan`);
   const item = (code: string) => plan.items.find((i: any) => i.code === code).id as string;
   const { body: tranches } = await http.as('pbo.officer1').get(`/api/projects/${projectId}/tranches`);

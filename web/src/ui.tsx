@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { api, ApiError } from './api';
 import { useApp } from './app-context';
 import { digits, formatDate, formatMoney, formatPercent } from './format';
 
@@ -67,6 +67,74 @@ export function useLoad<T = any>(load: () => Promise<T>, deps: unknown[] = []) {
   }, deps);
   useEffect(reload, [reload]);
   return { data, error, loading, reload };
+}
+
+/** One page of a paged list of the API: `{ items, next }` (pass `next` back as `after`). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/**
+ * A paged list: the first page on load, the next one appended by `more()`, all of it again by
+ * `reload()`. `path` may carry its own query; `after` is added to it.
+ */
+export function usePaged<T = any>(path: string, deps: unknown[] = []) {
+  const [pages, setPages] = useState<{ items: T[]; next: string | null } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const fetchPage = (after: string | null) =>
+    api<Page<T>>('GET', after ? `${path}${path.includes('?') ? '&' : '?'}after=${encodeURIComponent(after)}` : path);
+  const reload = useCallback(() => {
+    setLoading(true);
+    fetchPage(null)
+      .then((page) => {
+        setPages(page);
+        setError(null);
+      }, setError)
+      .finally(() => setLoading(false));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [path, ...deps]);
+  useEffect(reload, [reload]);
+  const more = () => {
+    if (!pages?.next || loading) return;
+    setLoading(true);
+    fetchPage(pages.next)
+      .then((page) => setPages({ items: [...pages.items, ...page.items], next: page.next }), setError)
+      .finally(() => setLoading(false));
+  };
+  return { data: pages ? pages.items : null, next: pages?.next ?? null, error, loading, reload, more };
+}
+
+/**
+ * A list whose first page came with something else (the committee queue): the pages after it are
+ * fetched from `path` by `more()`; a new first page starts over.
+ */
+export function useMore<T = any>(first: Page<T> | null, path: string) {
+  const [extra, setExtra] = useState<Page<T> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setExtra(null), [first]);
+  const next = extra ? extra.next : (first?.next ?? null);
+  const more = () => {
+    if (!next || loading) return;
+    setLoading(true);
+    api<Page<T>>('GET', `${path}${path.includes('?') ? '&' : '?'}after=${encodeURIComponent(next)}`)
+      .then((page) => setExtra({ items: [...(extra?.items ?? []), ...page.items], next: page.next }), setError)
+      .finally(() => setLoading(false));
+  };
+  return { items: [...(first?.items ?? []), ...(extra?.items ?? [])], next, loading, error, more };
+}
+
+/** "Load more" under a paged list, while there is more. */
+export function LoadMore({ list }: { list: { next: string | null; loading: boolean; more(): void } }) {
+  const { t } = useApp();
+  if (!list.next) return null;
+  return (
+    <button type="button" className="load-more" disabled={list.loading} onClick={list.more}>
+      {t('loadMore')}
+    </button>
+  );
 }
 
 export function Loading({ state, children }: { state: { loading: boolean; error: unknown; data: unknown }; children: () => ReactNode }) {

@@ -14,3 +14,4 @@ export * from './ledger';
 export * from './plan';
 export * from './spending';
 export * from './release-rule';
+export * from './paging';

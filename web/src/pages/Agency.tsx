@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, upload } from '../api';
 import { useApp } from '../app-context';
-import { DateText, FieldError, FormError, Loading, Num, Percent, Section, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, usePaged } from '../ui';
 import { TrancheCard } from './Pbo';
 
 function DeclareForm({ item, onDone }: { item: any; onDone(): void }) {
@@ -94,16 +94,16 @@ function MyProject({ project }: { project: any }) {
 
 function Escalations() {
   const { t, lang } = useApp();
-  const cases = useLoad(() => api('GET', '/api/escalations'));
+  const cases = usePaged('/api/escalations');
   const [note, setNote] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   return (
     <Section title={t('escalations')}>
       <Loading state={cases}>
         {() =>
-          cases.data.length === 0 ? <p>{t('nothing')}</p> : (
+          (cases.data ?? []).length === 0 ? <p>{t('nothing')}</p> : (
             <ul>
-              {cases.data.map((c: any) => (
+              {(cases.data ?? []).map((c: any) => (
                 <li key={c.id}>
                   {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} — {t('level')} <Num value={c.level} /> ({c.reason})
                   {c.agencyResponse ? <p>{c.agencyResponse}</p> : (
@@ -115,6 +115,7 @@ function Escalations() {
                   )}
                 </li>
               ))}
+              <LoadMore list={cases} />
             </ul>
           )
         }
@@ -163,13 +164,18 @@ function Claims() {
 
 export function AgencyWorkspace() {
   const { t, user } = useApp();
-  const projects = useLoad(() =>
-    api('GET', '/api/projects').then((all: any[]) => all.filter((p) => p.leadAgency?.id === user?.organizationId)),
-  );
+  const projects = usePaged(`/api/projects?leadAgencyId=${user?.organizationId ?? ''}`, [user?.organizationId]);
   return (
     <div className="workspace" data-workspace="agency">
       <h1>{t('myProjects')}</h1>
-      <Loading state={projects}>{() => <>{projects.data.map((p: any) => <MyProject key={p.id} project={p} />)}</>}</Loading>
+      <Loading state={projects}>
+        {() => (
+          <>
+            {(projects.data ?? []).map((p: any) => <MyProject key={p.id} project={p} />)}
+            <LoadMore list={projects} />
+          </>
+        )}
+      </Loading>
       <Escalations />
       <Claims />
     </div>

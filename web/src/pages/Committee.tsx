@@ -3,7 +3,7 @@ import { formatJalali, toJalali } from '@pelekan/core';
 import { api, blobUrl } from '../api';
 import { useApp } from '../app-context';
 import { digits, parseDateInput } from '../format';
-import { DateText, FieldError, FormError, Loading, Num, Percent, Section, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, useMore } from '../ui';
 
 function EvidencePreview({ file }: { file: any }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -150,6 +150,49 @@ function Pack() {
   );
 }
 
+function DeclarationsQueue({ first, onDone }: { first: any; onDone(): void }) {
+  const { t, lang } = useApp();
+  const list = useMore(first, '/api/declarations/pending');
+  if (list.items.length === 0) return <p>{t('nothing')}</p>;
+  return (
+    <>
+      <table className="queue">
+        <tbody>
+          {list.items.map((d: any) => (
+            <tr key={d.id} data-declaration={d.itemCode}>
+              <td><DateText value={d.declaredAt} /></td>
+              <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
+              <td><Percent value={d.percent} /> — {d.note}</td>
+              <td>{(d.evidence ?? []).map((f: any) => <EvidencePreview key={f.id} file={f} />)}</td>
+              <td><DeclarationDecision d={d} onDone={onDone} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} />
+      <FormError error={list.error} />
+    </>
+  );
+}
+
+function LevelCases({ level, first, onDone }: { level: number; first: any; onDone(): void }) {
+  const { t, lang } = useApp();
+  const list = useMore(first, `/api/escalations?status=live&level=${level}`);
+  return (
+    <div>
+      <h3>{t('level')} <Num value={level} /></h3>
+      {list.items.map((c: any) => (
+        <div key={c.id} className="case">
+          {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} ({c.reason})
+          <CaseDecision c={c} onDone={onDone} />
+        </div>
+      ))}
+      <LoadMore list={list} />
+      <FormError error={list.error} />
+    </div>
+  );
+}
+
 export function CommitteeWorkspace() {
   const { t, lang } = useApp();
   const queue = useLoad(() => api('GET', '/api/committee/queue'));
@@ -157,21 +200,7 @@ export function CommitteeWorkspace() {
     <div className="workspace" data-workspace="committee">
       <Section title={t('declarationsQueue')}>
         <Loading state={queue}>
-          {() => queue.data.declarations.length === 0 ? <p>{t('nothing')}</p> : (
-            <table className="queue">
-              <tbody>
-                {queue.data.declarations.map((d: any) => (
-                  <tr key={d.id} data-declaration={d.itemCode}>
-                    <td><DateText value={d.declaredAt} /></td>
-                    <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
-                    <td><Percent value={d.percent} /> — {d.note}</td>
-                    <td>{(d.evidence ?? []).map((f: any) => <EvidencePreview key={f.id} file={f} />)}</td>
-                    <td><DeclarationDecision d={d} onDone={queue.reload} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {() => <DeclarationsQueue first={queue.data.declarations} onDone={queue.reload} />}
         </Loading>
       </Section>
       <Section title={t('escalations')}>
@@ -179,15 +208,7 @@ export function CommitteeWorkspace() {
           {() => (
             <>
               {[4, 3, 2, 1].map((level) => (
-                <div key={level}>
-                  <h3>{t('level')} <Num value={level} /></h3>
-                  {queue.data.cases[level].map((c: any) => (
-                    <div key={c.id} className="case">
-                      {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} ({c.reason})
-                      <CaseDecision c={c} onDone={queue.reload} />
-                    </div>
-                  ))}
-                </div>
+                <LevelCases key={level} level={level} first={queue.data.cases[level]} onDone={queue.reload} />
               ))}
             </>
           )}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
-import { DateText, FieldError, FormError, Loading, Money, Num, Section, StateBadge, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Section, StateBadge, useLoad, usePaged } from '../ui';
 
 const PIPELINE = ['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'released'] as const;
 
@@ -68,29 +68,43 @@ export function TrancheCard({ tranche, onChange }: { tranche: any; onChange(): v
   );
 }
 
+/** One state of the pipeline, newest first, a page at a time. */
+function PipelineColumn({ state, version, onChange }: { state: string; version: number; onChange(): void }) {
+  const tranches = usePaged(`/api/tranches?state=${state}`, [version]);
+  return (
+    <div className="column" data-column={state}>
+      <h3>
+        <StateBadge state={state} /> <Num value={tranches.data?.length ?? 0} />
+        {tranches.next ? '+' : ''}
+      </h3>
+      <Loading state={tranches}>
+        {() => (
+          <>
+            {(tranches.data ?? []).map((x: any) => (
+              <TrancheCard key={x.id} tranche={x} onChange={onChange} />
+            ))}
+            <LoadMore list={tranches} />
+          </>
+        )}
+      </Loading>
+    </div>
+  );
+}
+
 export function PboWorkspace() {
   const { t } = useApp();
-  const tranches = useLoad(() => api('GET', '/api/tranches'));
+  const [version, setVersion] = useState(0);
   const balances = useLoad(() => api('GET', '/api/ledger/balances'));
   const portfolios = useLoad(() => api('GET', '/api/public/portfolios').then(async (list: any[]) =>
     Promise.all(list.map((p) => api('GET', `/api/public/portfolios/${p.id}`)))));
   return (
     <div className="workspace" data-workspace="pbo">
       <Section title={t('pipeline')}>
-        <Loading state={tranches}>
-          {() => (
-            <div className="pipeline">
-              {PIPELINE.map((state) => (
-                <div key={state} className="column" data-column={state}>
-                  <h3><StateBadge state={state} /> <Num value={tranches.data.filter((x: any) => x.state === state).length} /></h3>
-                  {tranches.data.filter((x: any) => x.state === state).map((x: any) => (
-                    <TrancheCard key={x.id} tranche={x} onChange={tranches.reload} />
-                  ))}
-                </div>
-              ))}
-            </div>
-          )}
-        </Loading>
+        <div className="pipeline">
+          {PIPELINE.map((state) => (
+            <PipelineColumn key={state} state={state} version={version} onChange={() => setVersion((v) => v + 1)} />
+          ))}
+        </div>
       </Section>
       <Section title={t('balances')}>
         <Loading state={balances}>

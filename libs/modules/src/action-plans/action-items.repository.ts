@@ -195,23 +195,29 @@ export class ActionItemsRepository {
     return new Map(added.map((a) => [a.code, a.id]));
   }
 
-  /** Rewrites an item from its revised row. A moved end date replaces any extension the committee granted on the old one. */
-  async update(m: EntityManager, id: string, item: PlanItemRow): Promise<void> {
+  /**
+   * Rewrites items from their revised rows, all in one statement. A moved end date replaces any
+   * extension the committee granted on the old one.
+   */
+  async updateMany(m: EntityManager, updates: ReadonlyArray<{ id: string; item: PlanItemRow }>): Promise<void> {
+    if (updates.length === 0) return;
     await rows(
       m,
-      `UPDATE action_items SET title_fa = $2, title_en = $3, owner_agency_id = $4, weight_hundredths = $5,
-              planned_start = $6, planned_end = $7, budget_rials = $8,
-              due_at = CASE WHEN planned_end = $7 THEN due_at ELSE NULL END
-        WHERE id = $1`,
+      `UPDATE action_items a SET title_fa = x.title_fa, title_en = x.title_en, owner_agency_id = x.owner, weight_hundredths = x.weight,
+              planned_start = x.start_at, planned_end = x.end_at, budget_rials = x.budget,
+              due_at = CASE WHEN a.planned_end = x.end_at THEN a.due_at ELSE NULL END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::numeric[])
+              AS x(id, title_fa, title_en, owner, weight, start_at, end_at, budget)
+        WHERE a.id = x.id`,
       [
-        id,
-        item.titleFa,
-        item.titleEn,
-        item.ownerAgencyId,
-        item.weightHundredths,
-        item.plannedStart,
-        item.plannedEnd,
-        item.budgetRials.toString(),
+        updates.map((u) => u.id),
+        updates.map((u) => u.item.titleFa),
+        updates.map((u) => u.item.titleEn),
+        updates.map((u) => u.item.ownerAgencyId),
+        updates.map((u) => u.item.weightHundredths),
+        updates.map((u) => u.item.plannedStart),
+        updates.map((u) => u.item.plannedEnd),
+        updates.map((u) => u.item.budgetRials.toString()),
       ],
     );
   }

@@ -41,9 +41,10 @@ export class ActionPlansService {
   ) {}
 
   async getPlan(projectId: string): Promise<ActionPlanView> {
-    await this.projects.requireProject(projectId);
     const m = this.db.reader;
     const [items, links] = await Promise.all([this.items.liveOf(m, projectId), this.links.touching(m, projectId)]);
+    // A project with items exists; only an empty plan needs asking whether its project does.
+    if (items.length === 0) await this.projects.requireProject(projectId, m);
     return {
       projectId,
       items: items.map(toItemView).sort((a, b) => byCode.compare(a.code, b.code)),

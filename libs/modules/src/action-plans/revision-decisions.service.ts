@@ -117,10 +117,10 @@ export class RevisionDecisionsService {
     await this.links.deleteTouching(tx, retired);
 
     const rows = planItemRows(plan, leadAgencyId);
-    for (const row of rows) {
-      const id = idOf.get(row.code);
-      if (id) await this.items.update(tx, id, row);
-    }
+    await this.items.updateMany(
+      tx,
+      rows.flatMap((item) => (idOf.has(item.code) ? [{ id: idOf.get(item.code)!, item }] : [])),
+    );
     const added = await this.items.insert(tx, projectId, rows.filter((r) => !idOf.has(r.code)));
     const ids = new Map([...idOf, ...added]);
     await this.links.deleteWithin(tx, projectId);

@@ -5,6 +5,25 @@ import type { CommitteePackView, PackMonthView, PackPlaceView, PackRowView, Pack
 export type CommitteePack = CommitteePackView;
 export type PackRow = PackRowView;
 export type PackSummary = PackSummaryView;
+export type PackSection = 'verifications' | 'cases' | 'tranches';
+export const PACK_SECTIONS: readonly PackSection[] = ['verifications', 'cases', 'tranches'];
+
+/** How many events of one kind a portfolio and an agency had (rials: of the releases), as PostgreSQL counts them. */
+export interface PackCountRow {
+  kind: string;
+  count: number;
+  rials: string;
+  portfolio: PackRow['portfolio'];
+  agency: PackRow['agency'];
+}
+
+/** A pack as it is sent: the summaries first, then each section's rows as they are read, batch by batch. */
+export interface PackStream {
+  month: PackMonthView;
+  byPortfolio: PackSummary[];
+  byAgency: PackSummary[];
+  rows: (section: PackSection) => AsyncIterable<PackRow[]>;
+}
 
 export const JALALI_MONTHS = [
   ['فروردین', 'Farvardin'], ['اردیبهشت', 'Ordibehesht'], ['خرداد', 'Khordad'], ['تیر', 'Tir'],
@@ -67,8 +86,11 @@ const asText = (s: unknown): string =>
 const escape = (s: unknown) =>
   asText(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A printable document (A4, tables that break across pages cleanly), RTL Persian or LTR English. */
-export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
+/**
+ * A printable document (A4, tables that break across pages cleanly), RTL Persian or LTR English,
+ * written piece by piece as the rows arrive: memory holds one batch, however long the month.
+ */
+export async function* renderPackHtml(pack: PackStream, lang: 'fa' | 'en'): AsyncGenerator<string> {
   const L = LABELS[lang];
   const num = (n: number | string) => (lang === 'fa' ? toPersianDigits(Number(n).toLocaleString('en-US').replace(/,/g, '٬')) : Number(n).toLocaleString('en-US'));
   const money = (s: string) => (lang === 'fa' ? toPersianDigits(BigInt(s).toLocaleString('en-US').replace(/,/g, '٬')) : BigInt(s).toLocaleString('en-US'));
@@ -83,17 +105,26 @@ export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
       .filter(([, v]) => v !== null && v !== undefined && v !== '')
       .map(([k, v]) => `${escape(k)}: ${escape(typeof v === 'object' ? JSON.stringify(v) : v)}`)
       .join('<br>');
-  const table = (rows: PackRow[]) =>
-    rows.length === 0
-      ? `<p class="none">${L.none}</p>`
-      : `<table><thead><tr><th>${L.at}</th><th>${L.kind}</th><th>${L.project}</th><th>${L.agency}</th><th>${L.item}</th><th>${L.detail}</th></tr></thead><tbody>${rows
-          .map(
-            (r) =>
-              `<tr><td class="nowrap">${date(r.at)}</td><td>${escape(L.kinds[r.kind] ?? r.kind)}</td><td>${name(r.project)}</td><td>${name(
-                r.agency,
-              )}</td><td>${name(r.item)}</td><td class="detail">${detail(r.detail)}</td></tr>`,
-          )
-          .join('')}</tbody></table>`;
+  const tableHead = `<table><thead><tr><th>${L.at}</th><th>${L.kind}</th><th>${L.project}</th><th>${L.agency}</th><th>${L.item}</th><th>${L.detail}</th></tr></thead><tbody>`;
+  const tableRows = (rows: PackRow[]) =>
+    rows
+      .map(
+        (r) =>
+          `<tr><td class="nowrap">${date(r.at)}</td><td>${escape(L.kinds[r.kind] ?? r.kind)}</td><td>${name(r.project)}</td><td>${name(
+            r.agency,
+          )}</td><td>${name(r.item)}</td><td class="detail">${detail(r.detail)}</td></tr>`,
+      )
+      .join('');
+  async function* table(batches: AsyncIterable<PackRow[]>): AsyncGenerator<string> {
+    let any = false;
+    for await (const rows of batches) {
+      if (rows.length === 0) continue;
+      if (!any) yield tableHead;
+      any = true;
+      yield tableRows(rows);
+    }
+    yield any ? '</tbody></table>' : `<p class="none">${L.none}</p>`;
+  }
   const summary = (rows: PackSummary[]) =>
     rows.length === 0
       ? `<p class="none">${L.none}</p>`
@@ -108,7 +139,7 @@ export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
           )
           .join('')}</tbody></table>`;
   const monthName = lang === 'fa' ? `${pack.month.nameFa} ${toPersianDigits(pack.month.year)}` : `${pack.month.nameEn} ${pack.month.year}`;
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}">
 <head><meta charset="utf-8"><title>${L.title} — ${monthName}</title>
 <style>
@@ -125,11 +156,28 @@ export function renderPackHtml(pack: CommitteePack, lang: 'fa' | 'en'): string {
 <h1>${L.title}</h1>
 <div class="period">${monthName} (${date(pack.month.start)} – ${date(new Date(pack.month.end.getTime() - 1))})</div>
 <h2>${L.byPortfolio}</h2>${summary(pack.byPortfolio)}
-<h2>${L.byAgency}</h2>${summary(pack.byAgency)}
-<h2>${L.verifications}</h2>${table(pack.verifications)}
-<h2>${L.cases}</h2>${table(pack.cases)}
-<h2>${L.tranches}</h2>${table(pack.tranches)}
-</body></html>`;
+<h2>${L.byAgency}</h2>${summary(pack.byAgency)}`;
+  for (const section of PACK_SECTIONS) {
+    yield `\n<h2>${L[section]}</h2>`;
+    yield* table(pack.rows(section));
+  }
+  yield '\n</body></html>';
+}
+
+/** The pack as JSON (CommitteePackView), written as the rows arrive. */
+export async function* renderPackJson(pack: PackStream): AsyncGenerator<string> {
+  yield `{"month":${JSON.stringify(pack.month)},"byPortfolio":${JSON.stringify(pack.byPortfolio)},"byAgency":${JSON.stringify(pack.byAgency)}`;
+  for (const section of PACK_SECTIONS) {
+    yield `,"${section}":[`;
+    let first = true;
+    for await (const rows of pack.rows(section)) {
+      if (rows.length === 0) continue;
+      yield (first ? '' : ',') + rows.map((r) => JSON.stringify(r)).join(',');
+      first = false;
+    }
+    yield ']';
+  }
+  yield '}';
 }
 
 /** The Jalali month a "1405-08" (or Persian-digit) query names, with its Tehran bounds; 400 for any other text. */
@@ -143,9 +191,9 @@ export function packMonth(month: string): PackMonthView {
 }
 
 /** Per portfolio or agency: verifications, cases opened, climbed and resolved, tranches released (and rials) and held. */
-export function summarise(rows: PackRow[], keyOf: (r: PackRow) => PackRow['portfolio'] | PackRow['agency']): PackSummary[] {
+export function summarise(counts: readonly PackCountRow[], keyOf: (r: PackCountRow) => PackCountRow['portfolio'] | PackCountRow['agency']): PackSummary[] {
   const groups = new Map<string, PackSummary & { released: bigint }>();
-  for (const row of rows) {
+  for (const row of counts) {
     const { code, nameFa, nameEn } = keyOf(row);
     if (!code) continue;
     let g = groups.get(code);
@@ -154,15 +202,16 @@ export function summarise(rows: PackRow[], keyOf: (r: PackRow) => PackRow['portf
       g = { key, verifications: 0, casesOpened: 0, casesClimbed: 0, casesResolved: 0, tranchesReleased: 0, releasedRials: '0', tranchesHeld: 0, released: 0n };
       groups.set(code, g);
     }
-    if (['accepted', 'accepted_lower', 'rejected'].includes(row.kind)) g.verifications++;
-    if (row.kind === 'opened') g.casesOpened++;
-    if (row.kind === 'climbed') g.casesClimbed++;
-    if (row.kind === 'resolved') g.casesResolved++;
+    const n = row.count;
+    if (['accepted', 'accepted_lower', 'rejected'].includes(row.kind)) g.verifications += n;
+    if (row.kind === 'opened') g.casesOpened += n;
+    if (row.kind === 'climbed') g.casesClimbed += n;
+    if (row.kind === 'resolved') g.casesResolved += n;
     if (row.kind === 'released') {
-      g.tranchesReleased++;
-      g.released += BigInt(String(row.detail.amountRials));
+      g.tranchesReleased += n;
+      g.released += BigInt(row.rials);
     }
-    if (row.kind === 'held' || row.kind === 'hold_placed') g.tranchesHeld++;
+    if (row.kind === 'held' || row.kind === 'hold_placed') g.tranchesHeld += n;
   }
   return [...groups.values()]
     .map(({ released, ...g }) => ({ ...g, releasedRials: released.toString() }))

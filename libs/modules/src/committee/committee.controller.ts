@@ -1,9 +1,10 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
-import { renderPackHtml } from './committee-pack';
+import { renderPackHtml, renderPackJson } from './committee-pack';
 import { CommitteeService } from './committee.service';
 import { CommitteePackQueryDto, CommitteePackView, CommitteeQueueView } from './dto';
 
@@ -23,7 +24,10 @@ export class CommitteeController {
   @Roles('committee', 'pbo', 'admin')
   @Get('pack')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'The monthly committee pack for a Jalali month, as JSON or printable HTML, in Persian or English' })
+  @ApiOperation({
+    summary: 'The monthly committee pack for a Jalali month, as JSON or printable HTML, in Persian or English',
+    description: 'A download, streamed as its rows are read (a month may hold hundreds of thousands of events): the summaries come first, then every row of each section.',
+  })
   @ApiProduces('application/json', 'text/html')
   @ApiExtraModels(CommitteePackView)
   @ApiOkResponse({
@@ -33,10 +37,10 @@ export class CommitteeController {
       'text/html': { schema: { type: 'string', description: 'A complete HTML document' } },
     },
   })
-  async pack(@Query() query: CommitteePackQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommitteePackView | string> {
+  async pack(@Query() query: CommitteePackQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const pack = await this.committee.pack(query.month);
-    if (query.format !== 'html') return pack;
-    reply.header('content-type', 'text/html; charset=utf-8');
-    return renderPackHtml(pack, query.lang ?? 'fa');
+    const html = query.format === 'html';
+    reply.header('content-type', html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
+    return new StreamableFile(Readable.from(html ? renderPackHtml(pack, query.lang ?? 'fa') : renderPackJson(pack)));
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { RIALS_PATTERN } from '@pelekan/core';
-import { CaseView } from '../escalations/dto';
+import { CasePageView } from '../escalations/dto';
+import { DeclarationPageView } from '../verification/dto';
 
 export class CommitteePackQueryDto {
   /** The Jalali month, e.g. 1405-08 (Aban 1405). Persian digits are accepted too. */
@@ -92,25 +93,22 @@ export class CommitteePackView {
   byAgency: PackSummaryView[];
 }
 
-/** Live escalation cases by level. */
+/** The first page of the live escalation cases of each level (the rest: GET /api/escalations?level=…&after=next). */
 export class CasesByLevelView {
-  @ApiProperty({ type: () => [CaseView] })
-  1: CaseView[];
-  @ApiProperty({ type: () => [CaseView] })
-  2: CaseView[];
-  @ApiProperty({ type: () => [CaseView] })
-  3: CaseView[];
-  @ApiProperty({ type: () => [CaseView] })
-  4: CaseView[];
+  @ApiProperty({ type: () => CasePageView })
+  1: CasePageView;
+  @ApiProperty({ type: () => CasePageView })
+  2: CasePageView;
+  @ApiProperty({ type: () => CasePageView })
+  3: CasePageView;
+  @ApiProperty({ type: () => CasePageView })
+  4: CasePageView;
 }
 
 export class CommitteeQueueView {
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    description: 'Declarations awaiting verification, oldest first, with evidence (as GET /api/declarations/pending lists them)',
-  })
-  declarations: object[];
+  /** The first page of declarations awaiting verification, oldest first, with evidence (the rest: GET /api/declarations/pending?after=next). */
+  @ApiProperty({ type: () => DeclarationPageView })
+  declarations: DeclarationPageView;
   cases: CasesByLevelView;
   @ApiProperty({
     type: 'array',

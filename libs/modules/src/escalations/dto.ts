@@ -10,9 +10,11 @@ import {
   STALL_REASONS,
   type StallReason,
 } from '@pelekan/core';
+import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { IsInstant } from '../common/validation';
 
-export class CaseQueryDto {
+/** Highest level first, then oldest, a page at a time (`limit`, `after`). */
+export class CaseQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['live', 'open', 'awaiting_revision', 'resolved'])
   status?: 'live' | 'open' | 'awaiting_revision' | 'resolved';
@@ -162,6 +164,9 @@ export class CaseHoldView {
   @ApiProperty({ type: String, nullable: true })
   liftReason: string | null;
 }
+
+/** A page of escalation cases: pass `next` as `after` for the following one. */
+export class CasePageView extends PageOf(CaseView) {}
 
 /** A case with its history and the holds placed for it. */
 export class CaseDetailView extends CaseView {

@@ -8,9 +8,9 @@ import { HoldLiftedView } from '../tranches/views.dto';
 import {
   CaseDecisionDto,
   CaseDetailView,
+  CasePageView,
   CaseQueryDto,
   CaseResponseDto,
-  CaseView,
   LiftHoldDto,
   ScheduleView,
   SweepsView,
@@ -32,8 +32,8 @@ export class EscalationsController {
   ) {}
 
   @Get('escalations')
-  @ApiOperation({ summary: 'Escalation cases (live by default), highest level first; agencies see their own items' })
-  list(@CurrentActor() actor: Actor, @Query() query: CaseQueryDto): Promise<CaseView[]> {
+  @ApiOperation({ summary: 'Escalation cases (live by default), highest level first, a page at a time (limit, after); agencies see their own items' })
+  list(@CurrentActor() actor: Actor, @Query() query: CaseQueryDto): Promise<CasePageView> {
     return this.escalations.list(actor, query);
   }
 

@@ -162,11 +162,17 @@ const FOR_DECISION = `
 @Injectable()
 export class EscalationsRepository {
   /**
-   * Highest level first, then oldest; at most 1000. The page is chosen over narrow rows (id, derived
-   * level) first: the level is derived, so no index orders it, and sorting whole rows of every live
-   * case would spill to disk at national scale.
+   * Highest level first, then oldest: `limit` cases after the key `after` (level, opened_at as
+   * PostgreSQL's text, id). The page is chosen over narrow rows (id, derived level) first: the level
+   * is derived, so no index orders it, and sorting whole rows of every live case would spill to disk
+   * at national scale.
    */
-  async list(m: EntityManager, filter: CaseFilter): Promise<CaseRecord[]> {
+  async list(
+    m: EntityManager,
+    filter: CaseFilter,
+    limit: number,
+    after: readonly [number, string, string] | null = null,
+  ): Promise<Array<CaseRecord & { cursorAt: string }>> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.status === 'live') where.push(`c.status <> 'resolved'`);
@@ -175,10 +181,19 @@ export class EscalationsRepository {
     if (filter.projectId) where.push(`c.project_id = $${args.push(filter.projectId)}`);
     const byOwner = filter.ownerAgencyId !== undefined;
     if (byOwner) where.push(`i.owner_agency_id = $${args.push(filter.ownerAgencyId)}`);
+    if (after) {
+      const [level, at, id] = [args.push(after[0]), args.push(after[1]), args.push(after[2])];
+      where.push(`(lv.level < $${level} OR (lv.level = $${level} AND (c.opened_at, c.id) > ($${at}::timestamptz, $${id}::uuid)))`);
+    }
     const page = `SELECT c.id FROM escalation_cases c ${LATEST_JOIN} ${LEVEL_JOIN} ${byOwner ? 'JOIN action_items i ON i.id = c.item_id' : ''}
-                   WHERE ${where.join(' AND ')} ORDER BY lv.level DESC, c.opened_at, c.id LIMIT 1000`;
-    const found = await rows<CaseRow>(m, `${CASE_SELECT} WHERE c.id IN (${page}) ORDER BY lv.level DESC, c.opened_at, c.id`, args);
-    return found.map(toRecord);
+                   WHERE ${where.join(' AND ')} ORDER BY lv.level DESC, c.opened_at, c.id LIMIT $${args.push(limit)}`;
+    const found = await rows<CaseRow & { cursorAt: string }>(
+      m,
+      `${CASE_SELECT.replace('SELECT ', 'SELECT c.opened_at::text AS "cursorAt", ')} WHERE c.id IN (${page})
+        ORDER BY lv.level DESC, c.opened_at, c.id`,
+      args,
+    );
+    return found.map((r) => ({ ...toRecord(r), cursorAt: r.cursorAt }));
   }
 
   async find(m: EntityManager, id: string): Promise<CaseRecord | null> {

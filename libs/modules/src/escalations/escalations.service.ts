@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { isSweepOverdue, levelInfo } from '@pelekan/core';
+import { isSweepOverdue, levelInfo, pageOf } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Conflict, Forbidden, NotFound } from '../common/errors';
+import { pageRequest } from '../common/paging.dto';
 import { AppConfig } from '../config';
 import { Database } from '../database/database';
 import { EscalationSweepRepository } from './escalation-sweep.repository';
-import { CaseDetailView, CaseQueryDto, CaseResponseDto, CaseView, SweepsView } from './dto';
+import { CaseDetailView, CasePageView, CaseQueryDto, CaseResponseDto, SweepsView } from './dto';
 import { EscalationsRepository } from './escalations.repository';
 import { escalationPeriod } from './period';
 
@@ -21,13 +22,21 @@ export class EscalationsService {
   ) {}
 
   /** Agencies see cases on their own items; the committee, PBO and admins see all. */
-  async list(actor: Actor, query: CaseQueryDto): Promise<CaseView[]> {
-    return this.cases.list(this.db.reader, {
-      status: query.status ?? 'live',
-      level: query.level,
-      projectId: query.projectId,
-      ...(actor.role === 'agency' ? { ownerAgencyId: actor.organizationId } : {}),
-    });
+  async list(actor: Actor, query: CaseQueryDto): Promise<CasePageView> {
+    const { limit, after } = pageRequest(query, 'cases', ['int', 'instant', 'uuid']);
+    const found = await this.cases.list(
+      this.db.reader,
+      {
+        status: query.status ?? 'live',
+        level: query.level,
+        projectId: query.projectId,
+        ...(actor.role === 'agency' ? { ownerAgencyId: actor.organizationId } : {}),
+      },
+      limit + 1,
+      after && [Number(after[0]), String(after[1]), String(after[2])],
+    );
+    const page = pageOf(found, limit, 'cases', (c) => [c.level, c.cursorAt, c.id]);
+    return { items: page.items.map(({ cursorAt: _, ...c }) => c), next: page.next };
   }
 
   async get(actor: Actor, id: string): Promise<CaseDetailView> {

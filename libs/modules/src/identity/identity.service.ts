@@ -31,16 +31,22 @@ export function userView(u: UserRow): UserView {
   };
 }
 
+/** Signatures checked and remembered (a cache, cleared when full). */
+const CHECKED_TOKENS = 20_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Sign-in and sessions. A token is valid while its user is active, its version matches the user's
  * (a password reset or disabling the account raises it, ending every session) and it was not signed
- * out (its id is on the deny list until it expires). All three are read from the database on every
- * request, so revocation takes effect at once on every API instance.
+ * out (its id is on the deny list until it expires). All three are read from the database in one
+ * indexed query on every request, so a change made anywhere (another instance, plain SQL) takes effect
+ * on the very next request. Only the signature check is remembered (it cannot change).
  */
 @Injectable()
 export class IdentityService {
+  private readonly checkedTokens = new Map<string, TokenClaims>();
+
   constructor(
     private readonly db: Database,
     private readonly repository: IdentityRepository,
@@ -61,15 +67,9 @@ export class IdentityService {
     return { accessToken, tokenType: 'Bearer', expiresAt: new Date(exp * 1000).toISOString(), user: userView(user) };
   }
 
-  /** The actor behind a token, read fresh from the database: a disabled user or a revoked token is refused at once. */
+  /** The actor behind a token: a disabled user or a revoked token is refused at once. */
   async actorFromToken(token: string): Promise<Actor> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch (error) {
-      const expired = (error as Error).name === 'TokenExpiredError';
-      throw new Unauthorized(expired ? 'the token has expired; sign in again' : 'the token is not valid');
-    }
+    const claims = await this.verified(token);
     if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.jti)) || !Number.isInteger(claims.ver)) {
       throw new Unauthorized('the token is not valid');
     }
@@ -83,6 +83,27 @@ export class IdentityService {
       organizationId: user.organizationId,
       session: { tokenId: claims.jti, expiresAt: new Date((claims.exp ?? 0) * 1000) },
     };
+  }
+
+  /**
+   * The token's claims once its signature and expiry are checked. A token already checked is not
+   * checked again until it expires (its signature cannot change); whether it was revoked is asked
+   * on every request all the same (actorFromToken).
+   */
+  private async verified(token: string): Promise<TokenClaims> {
+    const known = this.checkedTokens.get(token);
+    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch (error) {
+      this.checkedTokens.delete(token);
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw new Unauthorized(expired ? 'the token has expired; sign in again' : 'the token is not valid');
+    }
+    if (this.checkedTokens.size >= CHECKED_TOKENS) this.checkedTokens.clear();
+    this.checkedTokens.set(token, claims);
+    return claims;
   }
 
   /** Ends this token's session on every API instance. */

@@ -66,6 +66,24 @@ export class IndependencePolicy {
     );
   }
 
+  /**
+   * For each subject, whether the member is independent of all its parties: the same rule as
+   * `assertIndependent`, in two reads however many subjects (the committee queue marks a page at once).
+   */
+  async independentOfEach(actor: Actor, subjects: readonly DecisionSubject[], manager: EntityManager = this.db.reader): Promise<boolean[]> {
+    if (subjects.length === 0) return [];
+    if (!actor.organizationId) return subjects.map(() => false);
+    const agencies = await this.repository.agenciesOfProjects(manager, [...new Set(subjects.map((s) => s.projectId))]);
+    const partiesOf = subjects.map((s) => [
+      ...projectParties(agencies.filter((a) => a.projectId === s.projectId)),
+      ...itemOwnerParties(s.itemOwnerIds),
+    ]);
+    const member = actor.organizationId;
+    const lineages = await this.organizations.lineages([member, ...new Set(partiesOf.flat().map((p) => p.organizationId))], manager);
+    const lineageOf = (id: string) => lineages.get(id) ?? [id];
+    return partiesOf.map((parties) => independenceConflicts(lineageOf(member), parties, lineageOf).length === 0);
+  }
+
   /** Whether the member may act, without throwing (the committee queue marks what each member may decide). */
   async isIndependent(actor: Actor, subject: DecisionSubject, manager: EntityManager = this.db.reader): Promise<boolean> {
     try {

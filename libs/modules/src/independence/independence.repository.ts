@@ -23,6 +23,15 @@ export class IndependenceRepository {
     ]);
   }
 
+  /** The agencies of each of these projects, in one read. */
+  agenciesOfProjects(m: EntityManager, projectIds: readonly string[]): Promise<Array<ProjectAgencyRow & { projectId: string }>> {
+    return rows<ProjectAgencyRow & { projectId: string }>(
+      m,
+      'SELECT project_id AS "projectId", organization_id AS "organizationId", role FROM project_agencies WHERE project_id = ANY($1::uuid[])',
+      [projectIds],
+    );
+  }
+
   organizationNames(m: EntityManager, ids: readonly string[]): Promise<OrganizationNameRow[]> {
     return rows<OrganizationNameRow>(m, 'SELECT id, code, name_en AS "nameEn" FROM organizations WHERE id = ANY($1::uuid[])', [ids]);
   }

@@ -1,7 +1,9 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
+import { PageOf, PageQueryDto } from '../common/paging.dto';
 
-export class LedgerQueryDto {
+/** Entries newest first, a page at a time (`limit`, `after`). */
+export class LedgerQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
@@ -68,3 +70,6 @@ export class LedgerEntryView {
   @ApiProperty({ type: () => [LedgerPostingView] })
   postings: LedgerPostingView[];
 }
+
+/** A page of ledger entries: pass `next` as `after` for the following one. */
+export class LedgerEntryPageView extends PageOf(LedgerEntryView) {}

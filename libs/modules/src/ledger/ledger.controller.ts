@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor } from '../identity/auth.decorators';
-import { BalanceView, LedgerEntryView, LedgerOrganizationView, LedgerQueryDto } from './dto';
+import { BalanceView, LedgerEntryPageView, LedgerOrganizationView, LedgerQueryDto } from './dto';
 import { LedgerService } from './ledger.service';
 
 @ApiTags('ledger')
@@ -19,8 +19,8 @@ export class LedgerController {
   }
 
   @Get('entries')
-  @ApiOperation({ summary: 'Released tranches as double-entry ledger entries, newest first' })
-  entries(@CurrentActor() actor: Actor, @Query() query: LedgerQueryDto): Promise<LedgerEntryView[]> {
+  @ApiOperation({ summary: 'Released tranches as double-entry ledger entries, newest first, a page at a time (limit, after)' })
+  entries(@CurrentActor() actor: Actor, @Query() query: LedgerQueryDto): Promise<LedgerEntryPageView> {
     return this.ledger.entries(actor, query);
   }
 }

@@ -47,6 +47,8 @@ export interface EntryRow {
   amountRials: bigint;
   approvedBy: string | null;
   createdAt: Date;
+  /** The sort key's time as PostgreSQL writes it (for the page cursor). */
+  cursorAt: string;
   postings: PostingRow[];
 }
 
@@ -128,26 +130,39 @@ export class LedgerRepository {
     return found.map((r) => ({ ...r, balanceRials: BigInt(r.balanceRials) }));
   }
 
-  /** Entries with their postings, newest first (at most 1000), of a project and/or crediting an agency. */
-  async entries(m: EntityManager, filter: { projectId: string | null; organizationId: string | null }): Promise<EntryRow[]> {
+  /**
+   * Entries with their postings, newest first, `limit` of them after the key `after` (created_at as
+   * PostgreSQL's text, id), of a project and/or crediting an agency.
+   */
+  async entries(
+    m: EntityManager,
+    filter: { projectId: string | null; organizationId: string | null },
+    limit: number,
+    after: readonly [string, string] | null,
+  ): Promise<EntryRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.projectId) where.push(`e.project_id = $${args.push(filter.projectId)}`);
+    if (filter.organizationId) {
+      where.push(`EXISTS (SELECT 1 FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
+                           WHERE lp.entry_id = e.id AND a.organization_id = $${args.push(filter.organizationId)})`);
+    }
+    if (after) where.push(`(e.created_at, e.id) < ($${args.push(after[0])}::timestamptz, $${args.push(after[1])}::uuid)`);
     const found = await rows<EntryTextRow>(
       m,
       `SELECT e.id, e.business_key AS "businessKey", e.tranche_id AS "trancheId", t.number AS "trancheNumber",
               e.project_id AS "projectId", p.code AS "projectCode", e.amount_rials::text AS "amountRials",
-              e.approved_by AS "approvedBy", e.created_at AS "createdAt",
+              e.approved_by AS "approvedBy", e.created_at AS "createdAt", e.created_at::text AS "cursorAt",
               (SELECT json_agg(json_build_object('accountId', lp.account_id, 'kind', a.kind,
                         'organizationId', a.organization_id, 'debitRials', lp.debit_rials::text,
                         'creditRials', lp.credit_rials::text) ORDER BY lp.id)
                  FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
                 WHERE lp.entry_id = e.id) AS postings
          FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
-        WHERE ($1::uuid IS NULL OR e.project_id = $1)
-          AND ($2::uuid IS NULL OR EXISTS (
-                SELECT 1 FROM ledger_postings lp JOIN ledger_accounts a ON a.id = lp.account_id
-                 WHERE lp.entry_id = e.id AND a.organization_id = $2))
-        ORDER BY e.created_at DESC
-        LIMIT 1000`,
-      [filter.projectId, filter.organizationId],
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY e.created_at DESC, e.id DESC
+        LIMIT $${args.push(limit)}`,
+      args,
     );
     return found.map((r) => ({
       ...r,

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { debitAndCredit, type ReleasePosting, releasePostings } from '@pelekan/core';
+import { debitAndCredit, pageOf, type ReleasePosting, releasePostings } from '@pelekan/core';
 import type { Actor } from '../common/actor';
+import { pageRequest } from '../common/paging.dto';
 import { Database } from '../database/database';
-import { BalanceView, LedgerEntryView } from './dto';
+import { BalanceView, LedgerEntryPageView, LedgerQueryDto } from './dto';
 import { LedgerRepository } from './ledger.repository';
 
 export interface ReleaseToRecord {
@@ -59,29 +60,39 @@ export class LedgerService {
     return found.map((b) => ({ id: b.id, kind: b.kind, balanceRials: b.balanceRials.toString(), organization: b.organization }));
   }
 
-  /** Ledger entries with their postings, newest first, filtered by project or receiving agency. */
-  async entries(actor: Actor, filter: { projectId?: string; organizationId?: string }): Promise<LedgerEntryView[]> {
-    const found = await this.repository.entries(this.db.reader, {
-      projectId: filter.projectId ?? null,
-      organizationId: actor.role === 'agency' ? actor.organizationId : (filter.organizationId ?? null),
-    });
-    return found.map((e) => ({
-      id: e.id,
-      businessKey: e.businessKey,
-      trancheId: e.trancheId,
-      trancheNumber: e.trancheNumber,
-      projectId: e.projectId,
-      projectCode: e.projectCode,
-      amountRials: e.amountRials.toString(),
-      approvedBy: e.approvedBy,
-      createdAt: e.createdAt,
-      postings: e.postings.map((p) => ({
-        accountId: p.accountId,
-        kind: p.kind,
-        organizationId: p.organizationId,
-        debitRials: p.debitRials.toString(),
-        creditRials: p.creditRials.toString(),
+  /** Ledger entries with their postings, newest first, a page at a time, by project or receiving agency (an agency: its own). */
+  async entries(actor: Actor, query: LedgerQueryDto): Promise<LedgerEntryPageView> {
+    const { limit, after } = pageRequest(query, 'ledger', ['instant', 'uuid']);
+    const found = await this.repository.entries(
+      this.db.reader,
+      {
+        projectId: query.projectId ?? null,
+        organizationId: actor.role === 'agency' ? actor.organizationId : (query.organizationId ?? null),
+      },
+      limit + 1,
+      after && [String(after[0]), String(after[1])],
+    );
+    const page = pageOf(found, limit, 'ledger', (e) => [e.cursorAt, e.id]);
+    return {
+      next: page.next,
+      items: page.items.map((e) => ({
+        id: e.id,
+        businessKey: e.businessKey,
+        trancheId: e.trancheId,
+        trancheNumber: e.trancheNumber,
+        projectId: e.projectId,
+        projectCode: e.projectCode,
+        amountRials: e.amountRials.toString(),
+        approvedBy: e.approvedBy,
+        createdAt: e.createdAt,
+        postings: e.postings.map((p) => ({
+          accountId: p.accountId,
+          kind: p.kind,
+          organizationId: p.organizationId,
+          debitRials: p.debitRials.toString(),
+          creditRials: p.creditRials.toString(),
+        })),
       })),
-    }));
+    };
   }
 }

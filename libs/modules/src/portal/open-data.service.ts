@@ -1,20 +1,56 @@
 import { Injectable } from '@nestjs/common';
+import { open } from 'node:fs/promises';
 import { Database } from '../database/database';
-import type { Table } from './open-data';
-import { PortalRepository } from './portal.repository';
+import { csvWriter, jsonWriter, type Table, type TableWriter, xlsxWriter } from './open-data';
+import { OpenDataRepository, type OpenDataTable } from './open-data.repository';
+import { toPublicProjectRow } from './portal.repository';
 import { PortalService } from './portal.service';
+import type { PublicProjectView } from './dto';
 
-export const OPEN_DATA_TABLES = ['portfolios', 'projects', 'items', 'tranches', 'releases'] as const;
-export type OpenDataTable = (typeof OPEN_DATA_TABLES)[number];
+export type { OpenDataTable } from './open-data.repository';
+export const OPEN_DATA_TABLES: readonly OpenDataTable[] = ['portfolios', 'projects', 'items', 'tranches', 'releases'];
 /** Open data is rebuilt at least this often, even without a change (staleness depends on the clock). */
 export const OPEN_DATA_MAX_AGE_MS = 5 * 60_000;
+/** Rows read, converted and written at a time: what a file costs in memory, however large the table. */
+const BATCH = 5000;
 
-/** The portal's data as flat public tables, for CSV, JSON and the XLSX workbook. */
+/** A download: one table as CSV or JSON, or every table as the XLSX workbook. */
+export type OpenDataFile = { table: OpenDataTable; format: 'csv' | 'json' } | { format: 'xlsx' };
+
+/** A project as the open data flattens it. */
+function projectRow(p: PublicProjectView): Table[number] {
+  return {
+    portfolio_id: p.portfolioId,
+    code: p.code,
+    name_fa: p.nameFa,
+    name_en: p.nameEn,
+    lead_agency_en: p.agencies.find((a) => a.role === 'lead')?.nameEn ?? null,
+    collaborating_agencies_en: p.agencies
+      .filter((a) => a.role !== 'lead')
+      .map((a) => a.nameEn)
+      .join('; '),
+    budget_rials: p.budgetRials,
+    released_rials: p.releasedRials,
+    verified_percent: p.verifiedPercent,
+    declared_percent: p.declaredPercent,
+    self_declared_progress_pct_report: p.selfDeclared?.actualProgressPct ?? null,
+    repeat_of: p.repeats ? `${p.repeats.portfolioCode ?? ''} ${p.repeats.projectCode ?? ''}`.trim() : null,
+    last_verified_at: p.lastVerifiedAt ? new Date(p.lastVerifiedAt).toISOString() : null,
+    stale: p.stale,
+    confidential: p.confidential,
+  };
+}
+
+/**
+ * The portal's data as flat public tables, for CSV, JSON and the XLSX workbook. A file is written to
+ * disk as its rows are read through a cursor, a batch at a time (OpenDataCache serves it from there):
+ * 400,000 items never sit in memory at once.
+ */
 @Injectable()
 export class OpenDataService {
   constructor(
     private readonly db: Database,
-    private readonly repository: PortalRepository,
+    private readonly repository: OpenDataRepository,
     private readonly portal: PortalService,
   ) {}
 
@@ -27,45 +63,45 @@ export class OpenDataService {
     return `${head}.${Math.floor(Date.now() / OPEN_DATA_MAX_AGE_MS)}`;
   }
 
-  /** One public table. Only the table asked for is built. */
-  async table(table: OpenDataTable): Promise<Table> {
-    const m = this.db.reader;
-    switch (table) {
-      case 'portfolios':
-        return this.repository.portfoliosTable(m);
-      case 'projects':
-        return (await this.portal.projects(null)).map((p) => ({
-          portfolio_id: p.portfolioId,
-          code: p.code,
-          name_fa: p.nameFa,
-          name_en: p.nameEn,
-          lead_agency_en: p.agencies.find((a) => a.role === 'lead')?.nameEn ?? null,
-          collaborating_agencies_en: p.agencies
-            .filter((a) => a.role !== 'lead')
-            .map((a) => a.nameEn)
-            .join('; '),
-          budget_rials: p.budgetRials,
-          released_rials: p.releasedRials,
-          verified_percent: p.verifiedPercent,
-          declared_percent: p.declaredPercent,
-          self_declared_progress_pct_report: p.selfDeclared?.actualProgressPct ?? null,
-          repeat_of: p.repeats ? `${p.repeats.portfolioCode ?? ''} ${p.repeats.projectCode ?? ''}`.trim() : null,
-          last_verified_at: p.lastVerifiedAt ? new Date(p.lastVerifiedAt).toISOString() : null,
-          stale: p.stale,
-          confidential: p.confidential,
-        }));
-      case 'items':
-        return this.repository.itemsTable(m);
-      case 'tranches':
-        return this.repository.tranchesTable(m);
-      case 'releases':
-        return this.repository.releasesTable(m);
+  /** Writes the file to `path`, batch by batch, from one read-only transaction. */
+  async build(file: OpenDataFile, path: string): Promise<void> {
+    const handle = await open(path, 'w');
+    const pending: Array<string | Uint8Array> = [];
+    const flush = async () => {
+      for (const chunk of pending.splice(0)) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
+    };
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION READ ONLY');
+        const copy = async (table: OpenDataTable, writer: TableWriter) => {
+          const now = new Date();
+          const batches =
+            table === 'projects'
+              ? this.mapped(this.repository.table(tx, 'projects', BATCH), (r) => projectRow(this.portal.projectView(toPublicProjectRow(r), now)))
+              : this.repository.table(tx, table, BATCH);
+          for await (const batch of batches) {
+            writer.rows(batch);
+            await flush();
+          }
+          writer.end();
+          await flush();
+        };
+        if (file.format === 'xlsx') {
+          const workbook = xlsxWriter(OPEN_DATA_TABLES, (bytes) => pending.push(bytes));
+          for (const [i, table] of OPEN_DATA_TABLES.entries()) await copy(table, workbook.sheet(i));
+          workbook.end();
+        } else {
+          const write = (text: string) => pending.push(text);
+          await copy(file.table, file.format === 'csv' ? csvWriter(write) : jsonWriter(write));
+        }
+        await flush();
+      });
+    } finally {
+      await handle.close();
     }
   }
 
-  /** Every public table (the XLSX workbook). */
-  async all(): Promise<Record<OpenDataTable, Table>> {
-    const tables = await Promise.all(OPEN_DATA_TABLES.map((t) => this.table(t)));
-    return Object.fromEntries(OPEN_DATA_TABLES.map((t, i) => [t, tables[i]])) as Record<OpenDataTable, Table>;
+  private async *mapped<T>(batches: AsyncIterable<T[]>, convert: (row: T) => Table[number]): AsyncGenerator<Table> {
+    for await (const batch of batches) yield batch.map(convert);
   }
 }

@@ -1,13 +1,13 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createReadStream } from 'node:fs';
 import { InvalidInput } from '../common/errors';
 import { IdParam } from '../common/params';
 import { Public } from '../identity/auth.decorators';
 import { PublicPortfolioSummaryView, PublicPortfolioView, PublicProjectDetailView } from './dto';
-import { toCsv, toXlsx } from './open-data';
 import { OpenDataCache } from './open-data-cache';
-import { OPEN_DATA_TABLES, OpenDataService, type OpenDataTable } from './open-data.service';
+import { OPEN_DATA_TABLES, type OpenDataFile, OpenDataService, type OpenDataTable } from './open-data.service';
 import { PortalService } from './portal.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,16 +40,17 @@ export class PortalController {
   }
 
   @Get('open-data/workbook.xlsx')
-  @ApiOperation({ summary: 'Every public table as one XLSX workbook (ETag; 304 when unchanged)' })
+  @ApiOperation({ summary: 'Every public table as one XLSX workbook (ETag; 304 when unchanged; built as a stream, served from disk)' })
   @ApiOkResponse({ description: 'The workbook, one sheet per table', content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
-  async workbook(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
-    return this.serve(request, reply, 'workbook.xlsx', XLSX_TYPE, 'pelekan-open-data.xlsx', async () =>
-      Buffer.from(toXlsx(await this.openData.all())),
-    );
+  async workbook(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile | string> {
+    return this.serve(request, reply, 'workbook.xlsx', XLSX_TYPE, 'pelekan-open-data.xlsx', { format: 'xlsx' });
   }
 
   @Get('open-data/:file')
-  @ApiOperation({ summary: 'One public table as CSV or JSON: portfolios, projects, items, tranches, releases (e.g. projects.csv); ETag, 304 when unchanged' })
+  @ApiOperation({
+    summary: 'One public table as CSV or JSON: portfolios, projects, items, tranches, releases (e.g. projects.csv); ETag, 304 when unchanged',
+    description: 'A whole-table download, not paged: built as a stream batch by batch and served from disk, so memory stays bounded at any size.',
+  })
   @ApiOkResponse({
     description: 'The table: JSON (an array of flat rows) or CSV with a header line',
     content: {
@@ -61,20 +62,14 @@ export class PortalController {
     @Param('file') file: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | Buffer> {
+  ): Promise<StreamableFile | string> {
     const match = /^([a-z]+)\.(csv|json)$/.exec(file);
     const table = match?.[1] as OpenDataTable | undefined;
     if (!match || !table || !OPEN_DATA_TABLES.includes(table)) {
       throw InvalidInput.field('file', `must be one of ${OPEN_DATA_TABLES.map((t) => `${t}.csv, ${t}.json`).join(', ')}`);
     }
-    if (match[2] === 'json') {
-      return this.serve(request, reply, file, 'application/json; charset=utf-8', null, async () =>
-        JSON.stringify(await this.openData.table(table)),
-      );
-    }
-    return this.serve(request, reply, file, 'text/csv; charset=utf-8', `pelekan-${table}.csv`, async () =>
-      toCsv(await this.openData.table(table)),
-    );
+    if (match[2] === 'json') return this.serve(request, reply, file, 'application/json; charset=utf-8', null, { table, format: 'json' });
+    return this.serve(request, reply, file, 'text/csv; charset=utf-8', `pelekan-${table}.csv`, { table, format: 'csv' });
   }
 
   private async serve(
@@ -83,9 +78,9 @@ export class PortalController {
     file: string,
     type: string,
     attachment: string | null,
-    build: () => Promise<string | Buffer>,
-  ): Promise<string | Buffer> {
-    const entry = await this.cache.get(file, await this.openData.dataVersion(), build);
+    what: OpenDataFile,
+  ): Promise<StreamableFile | string> {
+    const entry = await this.cache.get(file, await this.openData.dataVersion(), (path) => this.openData.build(what, path));
     reply.header('etag', entry.etag);
     reply.header('cache-control', 'public, max-age=0, must-revalidate');
     if (request.headers['if-none-match'] === entry.etag) {
@@ -93,7 +88,8 @@ export class PortalController {
       return '';
     }
     reply.header('content-type', type);
+    reply.header('content-length', String(entry.size));
     if (attachment) reply.header('content-disposition', `attachment; filename="${attachment}"`);
-    return entry.body;
+    return new StreamableFile(createReadStream(entry.path));
   }
 }

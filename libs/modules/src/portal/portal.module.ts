@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ActionPlansModule } from '../action-plans/action-plans.module';
 import { OpenDataCache } from './open-data-cache';
+import { OpenDataRepository } from './open-data.repository';
 import { OpenDataService } from './open-data.service';
 import { PortalController } from './portal.controller';
 import { PortalRepository } from './portal.repository';
@@ -9,7 +10,7 @@ import { PortalService } from './portal.service';
 @Module({
   imports: [ActionPlansModule],
   controllers: [PortalController],
-  providers: [PortalRepository, PortalService, OpenDataService, OpenDataCache],
+  providers: [PortalRepository, OpenDataRepository, PortalService, OpenDataService, OpenDataCache],
   exports: [PortalService],
 })
 export class PortalModule {}

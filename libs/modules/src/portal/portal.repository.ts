@@ -4,7 +4,6 @@ import type { TrancheState } from '@pelekan/core';
 import { row, rows } from '../database/database';
 import type { ProjectAgencyRole } from '../projects/project-agency.entity';
 import type { RepeatOf, ReportedFigures } from '../projects/project.entity';
-import type { Table } from './open-data';
 
 export interface PublicPortfolioSummaryRow {
   id: string;
@@ -105,7 +104,45 @@ export interface PublicTrancheRow {
   stateChangedAt: Date;
 }
 
-/** SQL of the transparency portal and its open data. */
+export type RawPublicProjectRow = Omit<PublicProjectRow, 'weightSum' | 'verifiedWeighted' | 'declaredWeighted'> & {
+  weightSum: string;
+  verifiedWeighted: string;
+  declaredWeighted: string;
+};
+
+export const toPublicProjectRow = (r: RawPublicProjectRow): PublicProjectRow => ({
+  ...r,
+  weightSum: Number(r.weightSum),
+  verifiedWeighted: Number(r.verifiedWeighted),
+  declaredWeighted: Number(r.declaredWeighted),
+});
+
+/** Projects as the portal reads them; the caller adds WHERE (and ORDER BY). */
+export const PUBLIC_PROJECTS_SQL = `SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pr.portfolio_id AS "portfolioId",
+              pr.confidential, pr.synthetic, pr.reported AS "selfDeclared", pr.repeats,
+              CASE WHEN pr.confidential THEN NULL ELSE pr.budget_rials::text END AS "budgetRials",
+              CASE WHEN pr.confidential THEN NULL ELSE
+                (SELECT coalesce(sum(released_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id) END
+                AS "releasedRials",
+              coalesce(i.weight_sum, 0)::text AS "weightSum",
+              coalesce(i.verified_weighted, 0)::text AS "verifiedWeighted",
+              coalesce(i.declared_weighted, 0)::text AS "declaredWeighted",
+              i.last_verified_at AS "lastVerifiedAt",
+              coalesce((SELECT json_agg(json_build_object('code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en, 'role', pa.role)
+                                        ORDER BY array_position(ARRAY['lead','co_lead','collaborating'], pa.role), o.name_en)
+                          FROM project_agencies pa JOIN organizations o ON o.id = pa.organization_id WHERE pa.project_id = pr.id), '[]')
+                AS agencies,
+              pr.created_at AS "createdAt"
+         FROM projects pr
+         LEFT JOIN LATERAL (
+           SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
+                  sum(a.weight_hundredths::bigint * a.verified_percent) AS verified_weighted,
+                  sum(a.weight_hundredths::bigint * a.declared_percent) AS declared_weighted,
+                  max(a.last_verified_at) AS last_verified_at
+             FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
+         ) i ON true`;
+
+/** SQL of the transparency portal (its open data: open-data.repository.ts). */
 @Injectable()
 export class PortalRepository {
   async portfolioSummaries(m: EntityManager): Promise<PublicPortfolioSummaryRow[]> {
@@ -140,44 +177,12 @@ export class PortalRepository {
 
   /** Projects of one portfolio, or one project, or (both null) all projects; unsorted. */
   async projects(m: EntityManager, filter: { portfolioId: string | null; projectId?: string | null }): Promise<PublicProjectRow[]> {
-    const found = await rows<Omit<PublicProjectRow, 'weightSum' | 'verifiedWeighted' | 'declaredWeighted'> & {
-      weightSum: string;
-      verifiedWeighted: string;
-      declaredWeighted: string;
-    }>(
+    const found = await rows<RawPublicProjectRow>(
       m,
-      `SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pr.portfolio_id AS "portfolioId",
-              pr.confidential, pr.synthetic, pr.reported AS "selfDeclared", pr.repeats,
-              CASE WHEN pr.confidential THEN NULL ELSE pr.budget_rials::text END AS "budgetRials",
-              CASE WHEN pr.confidential THEN NULL ELSE
-                (SELECT coalesce(sum(released_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id) END
-                AS "releasedRials",
-              coalesce(i.weight_sum, 0)::text AS "weightSum",
-              coalesce(i.verified_weighted, 0)::text AS "verifiedWeighted",
-              coalesce(i.declared_weighted, 0)::text AS "declaredWeighted",
-              i.last_verified_at AS "lastVerifiedAt",
-              coalesce((SELECT json_agg(json_build_object('code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en, 'role', pa.role)
-                                        ORDER BY array_position(ARRAY['lead','co_lead','collaborating'], pa.role), o.name_en)
-                          FROM project_agencies pa JOIN organizations o ON o.id = pa.organization_id WHERE pa.project_id = pr.id), '[]')
-                AS agencies,
-              pr.created_at AS "createdAt"
-         FROM projects pr
-         LEFT JOIN LATERAL (
-           SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
-                  sum(a.weight_hundredths::bigint * a.verified_percent) AS verified_weighted,
-                  sum(a.weight_hundredths::bigint * a.declared_percent) AS declared_weighted,
-                  max(a.last_verified_at) AS last_verified_at
-             FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
-         ) i ON true
-        WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1) AND ($2::uuid IS NULL OR pr.id = $2)`,
+      `${PUBLIC_PROJECTS_SQL} WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1) AND ($2::uuid IS NULL OR pr.id = $2)`,
       [filter.portfolioId, filter.projectId ?? null],
     );
-    return found.map((r) => ({
-      ...r,
-      weightSum: Number(r.weightSum),
-      verifiedWeighted: Number(r.verifiedWeighted),
-      declaredWeighted: Number(r.declaredWeighted),
-    }));
+    return found.map(toPublicProjectRow);
   }
 
   async projectHeader(m: EntityManager, id: string): Promise<PublicProjectHeaderRow | null> {
@@ -207,48 +212,6 @@ export class PortalRepository {
               t.state_changed_at AS "stateChangedAt"
          FROM tranches t WHERE t.project_id = $1 ORDER BY t.number`,
       [projectId],
-    );
-  }
-
-  /** The audit chain's head: it moves with every committed change of any domain table. */
-  async auditHead(m: EntityManager): Promise<string> {
-    const head = await row<{ head: string }>(m, 'SELECT last_id::text AS head FROM audit_head');
-    return head?.head ?? '0';
-  }
-
-  async portfoliosTable(m: EntityManager): Promise<Table> {
-    return rows(
-      m,
-      `SELECT code, name_fa, name_en, approved_on_jalali, monitoring_paused_at::text, monitoring_pause_reason, synthetic
-         FROM portfolios ORDER BY code`,
-    );
-  }
-
-  async itemsTable(m: EntityManager): Promise<Table> {
-    return rows(
-      m,
-      `SELECT p.code AS project_code, i.code, i.title_fa, i.title_en, o.name_en AS owner_agency_en, i.weight_hundredths / 100.0 AS weight,
-              i.planned_start::text, coalesce(i.due_at, i.planned_end)::text AS due_at, i.budget_rials::text,
-              i.declared_percent, i.verified_percent, i.last_verified_at::text
-         FROM action_items i JOIN projects p ON p.id = i.project_id JOIN organizations o ON o.id = i.owner_agency_id
-        WHERE NOT p.confidential AND i.removed_at IS NULL ORDER BY p.code, i.code`,
-    );
-  }
-
-  async tranchesTable(m: EntityManager): Promise<Table> {
-    return rows(
-      m,
-      `SELECT p.code AS project_code, t.number, t.amount_rials::text, t.state, t.created_at::text, t.released_at::text
-         FROM tranches t JOIN projects p ON p.id = t.project_id WHERE NOT p.confidential ORDER BY p.code, t.number`,
-    );
-  }
-
-  async releasesTable(m: EntityManager): Promise<Table> {
-    return rows(
-      m,
-      `SELECT p.code AS project_code, t.number AS tranche, e.amount_rials::text, e.created_at::text AS released_at
-         FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
-        WHERE NOT p.confidential ORDER BY e.created_at`,
     );
   }
 }

@@ -94,7 +94,8 @@ export class PortalService {
     };
   }
 
-  private projectView(r: PublicProjectRow, now: Date): PublicProjectView {
+  /** A project as the portal shows it (progress and freshness by the core rules). */
+  projectView(r: PublicProjectRow, now: Date): PublicProjectView {
     return {
       id: r.id,
       code: r.code,

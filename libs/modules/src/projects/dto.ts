@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { IsRials } from '../common/validation';
 
 export class CreatePortfolioDto {
@@ -57,10 +58,16 @@ export class SetBudgetDto {
   budgetRials: string;
 }
 
-export class ProjectQueryDto {
+/** Projects by portfolio and code, a page at a time (`limit`, `after`). */
+export class ProjectQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   portfolioId?: string;
+
+  /** Projects this agency leads. */
+  @IsOptional()
+  @IsUUID()
+  leadAgencyId?: string;
 }
 
 export class PortfolioMonitoringDto {
@@ -166,6 +173,9 @@ export class ProjectSummaryView {
   @ApiProperty({ type: () => ProjectAgencyRefView, nullable: true })
   leadAgency: ProjectAgencyRefView | null;
 }
+
+/** A page of projects: pass `next` as `after` for the following one. */
+export class ProjectPageView extends PageOf(ProjectSummaryView) {}
 
 /** One project with its agencies, money and freshness. */
 export class ProjectView {

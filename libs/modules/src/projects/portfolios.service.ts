@@ -24,7 +24,7 @@ export class PortfoliosService {
     const portfolio = await this.repository.portfolio(m, id);
     if (!portfolio) throw new NotFound('portfolio', id);
     const [projects, monitoringHistory] = await Promise.all([
-      this.projects.listProjects({ portfolioId: id }),
+      this.projects.projectsOf(id),
       this.repository.monitoringHistory(m, id),
     ]);
     return { ...portfolio, monitoringHistory, projects };

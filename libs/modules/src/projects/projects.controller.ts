@@ -9,8 +9,8 @@ import {
   PortfolioMonitoringDto,
   PortfolioSummaryView,
   PortfolioView,
+  ProjectPageView,
   ProjectQueryDto,
-  ProjectSummaryView,
   ProjectView,
   SetBudgetDto,
 } from './dto';
@@ -53,7 +53,8 @@ export class ProjectsController {
   }
 
   @Get('projects')
-  listProjects(@Query() query: ProjectQueryDto): Promise<ProjectSummaryView[]> {
+  @ApiOperation({ summary: 'Projects by portfolio and code, a page at a time (limit, after), of a portfolio or a lead agency' })
+  listProjects(@Query() query: ProjectQueryDto): Promise<ProjectPageView> {
     return this.projects.listProjects(query);
   }
 

@@ -29,6 +29,11 @@ export interface ProjectSummaryRow {
   createdAt: Date;
 }
 
+export interface ProjectFilter {
+  portfolioId?: string;
+  leadAgencyId?: string;
+}
+
 export interface ProjectAgencyRow extends AgencyRefRow {
   role: ProjectAgencyRole;
   noteEn: string | null;
@@ -59,8 +64,18 @@ const rials = (text: string | null): bigint | null => (text === null ? null : Bi
 /** SQL of portfolios, projects and their agencies. */
 @Injectable()
 export class ProjectsRepository {
-  /** Projects of one portfolio (or all), unsorted, with their lead agency and last verified update. */
-  async projectSummaries(m: EntityManager, portfolioId: string | null): Promise<ProjectSummaryRow[]> {
+  /**
+   * Projects by portfolio and code (numbers in codes compare as numbers: "2" before "10"), `limit`
+   * of them after the key `after` (portfolio id, code, id), of one portfolio and/or lead agency.
+   */
+  async projectSummaries(m: EntityManager, filter: ProjectFilter, limit: number | null, after: readonly [string, string, string] | null): Promise<ProjectSummaryRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.portfolioId) where.push(`pr.portfolio_id = $${args.push(filter.portfolioId)}`);
+    if (filter.leadAgencyId) where.push(`pr.lead_agency_id = $${args.push(filter.leadAgencyId)}`);
+    if (after) {
+      where.push(`(pr.portfolio_id, pr.code COLLATE pelekan_numeric, pr.id) > ($${args.push(after[0])}::uuid, $${args.push(after[1])}, $${args.push(after[2])}::uuid)`);
+    }
     const found = await rows<Omit<ProjectSummaryRow, 'budgetRials'> & { budgetRials: string | null }>(
       m,
       `SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pr.portfolio_id AS "portfolioId",
@@ -71,14 +86,25 @@ export class ProjectsRepository {
                    ELSE json_build_object('id', o.id, 'code', o.code, 'nameFa', o.name_fa, 'nameEn', o.name_en) END
                 AS "leadAgency"
          FROM projects pr LEFT JOIN organizations o ON o.id = pr.lead_agency_id
-        WHERE ($1::uuid IS NULL OR pr.portfolio_id = $1)`,
-      [portfolioId],
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY pr.portfolio_id, pr.code COLLATE pelekan_numeric, pr.id
+        ${limit === null ? '' : `LIMIT $${args.push(limit)}`}`,
+      args,
     );
     return found.map((r) => ({ ...r, budgetRials: rials(r.budgetRials) }));
   }
 
+  /** The project (plain SQL: the entity manager's query building cost more than the query); `lock` takes it FOR UPDATE. */
   async project(m: EntityManager, id: string, options: { lock?: boolean } = {}): Promise<Project | null> {
-    return m.findOne(Project, { where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const found = await row<Omit<Project, 'budgetRials'> & { budgetRials: string | null }>(
+      m,
+      `SELECT id, portfolio_id AS "portfolioId", code, name_fa AS "nameFa", name_en AS "nameEn", lead_agency_id AS "leadAgencyId",
+              budget_rials::text AS "budgetRials", confidential, synthetic, reported, repeats,
+              collaborators_note_en AS "collaboratorsNoteEn", created_at AS "createdAt"
+         FROM projects WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return found && Object.assign(new Project(), { ...found, budgetRials: rials(found.budgetRials) });
   }
 
   async lastVerifiedAt(m: EntityManager, projectId: string): Promise<Date | null> {

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { committedRials, isStale } from '@pelekan/core';
+import { committedRials, isStale, pageOf } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { Forbidden, NotFound } from '../common/errors';
+import { pageRequest } from '../common/paging.dto';
 import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
-import { ProjectSummaryView, ProjectView } from './dto';
+import { ProjectPageView, ProjectQueryDto, ProjectSummaryView, ProjectView } from './dto';
 import { ProjectAgencyRole } from './project-agency.entity';
 import { Project } from './project.entity';
 import { PortfoliosRepository } from './portfolios.repository';
 import { ProjectsRepository, ProjectSummaryRow } from './projects.repository';
-
-/** "2-1" before "10": codes compare like numbers where they are numbers. */
-const byCode = new Intl.Collator('en', { numeric: true });
 
 /**
  * Reading projects, and who may act on one. Finding 10: every project carries the time of its last
@@ -31,13 +29,25 @@ export class ProjectsService {
     this.staleAfterMs = durationMs(config.STALE_AFTER);
   }
 
-  /** Projects of one portfolio (or all), by portfolio and then by code. */
-  async listProjects(filter: { portfolioId?: string } = {}): Promise<ProjectSummaryView[]> {
-    const found = await this.repository.projectSummaries(this.db.reader, filter.portfolioId ?? null);
+  /** Projects by portfolio and then by code ("2-1" before "10"), a page at a time, of one portfolio and/or lead agency. */
+  async listProjects(query: ProjectQueryDto): Promise<ProjectPageView> {
+    const { limit, after } = pageRequest(query, 'projects', ['uuid', 'text', 'uuid']);
+    const found = await this.repository.projectSummaries(
+      this.db.reader,
+      { portfolioId: query.portfolioId, leadAgencyId: query.leadAgencyId },
+      limit + 1,
+      after && [String(after[0]), String(after[1]), String(after[2])],
+    );
+    const page = pageOf(found, limit, 'projects', (p) => [p.portfolioId, p.code, p.id]);
     const now = new Date();
-    return found
-      .sort((a, b) => a.portfolioId.localeCompare(b.portfolioId) || byCode.compare(a.code, b.code))
-      .map((r) => this.summaryView(r, now));
+    return { items: page.items.map((r) => this.summaryView(r, now)), next: page.next };
+  }
+
+  /** Every project of the portfolio, by code (a portfolio's own page). */
+  async projectsOf(portfolioId: string): Promise<ProjectSummaryView[]> {
+    const found = await this.repository.projectSummaries(this.db.reader, { portfolioId }, null, null);
+    const now = new Date();
+    return found.map((r) => this.summaryView(r, now));
   }
 
   /**

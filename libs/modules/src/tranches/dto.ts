@@ -9,6 +9,7 @@ import {
   type TrancheDecisionAction,
   type TrancheState,
 } from '@pelekan/core';
+import { PageQueryDto } from '../common/paging.dto';
 import { IsRials } from '../common/validation';
 
 export class CreateTrancheDto {
@@ -86,7 +87,8 @@ export class TrancheDecisionDto {
   reason?: string;
 }
 
-export class TrancheQueryDto {
+/** The pipeline, newest first, a page at a time (`limit`, `after`), by state, project and portfolio. */
+export class TrancheQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(TRANCHE_STATES)
   state?: TrancheState;
@@ -94,4 +96,9 @@ export class TrancheQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
+
+  /** Tranches of the projects of this portfolio. */
+  @IsOptional()
+  @IsUUID()
+  portfolioId?: string;
 }

@@ -81,23 +81,48 @@ export class GatesRepository {
     );
   }
 
-  async removeGateItems(m: EntityManager, trancheId: string, itemIds: string[]): Promise<void> {
-    await m.query(`DELETE FROM tranche_items WHERE tranche_id = $1 AND role = 'gate' AND item_id = ANY($2::uuid[])`, [trancheId, itemIds]);
-  }
-
-  async addChainGateItems(m: EntityManager, trancheId: string, itemIds: string[]): Promise<void> {
+  /** Drops these (tranche, item) pairs from the tranches' gates. */
+  async removeGateItems(m: EntityManager, pairs: ReadonlyArray<{ trancheId: string; itemId: string }>): Promise<void> {
+    if (pairs.length === 0) return;
     await m.query(
-      `INSERT INTO tranche_items (tranche_id, item_id, role, source)
-       SELECT $1, g, 'gate', 'chain' FROM unnest($2::uuid[]) AS g ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
-      [trancheId, itemIds],
+      `DELETE FROM tranche_items ti USING unnest($1::uuid[], $2::uuid[]) AS x(tranche_id, item_id)
+        WHERE ti.tranche_id = x.tranche_id AND ti.item_id = x.item_id AND ti.role = 'gate'`,
+      [pairs.map((p) => p.trancheId), pairs.map((p) => p.itemId)],
     );
   }
 
-  async recordChange(m: EntityManager, c: GateChangeRecord): Promise<void> {
+  /** Adds these (tranche, item) pairs to the tranches' gates, as chain gates. */
+  async addChainGateItems(m: EntityManager, pairs: ReadonlyArray<{ trancheId: string; itemId: string }>): Promise<void> {
+    if (pairs.length === 0) return;
+    await m.query(
+      `INSERT INTO tranche_items (tranche_id, item_id, role, source)
+       SELECT x.tranche_id, x.item_id, 'gate', 'chain' FROM unnest($1::uuid[], $2::uuid[]) AS x(tranche_id, item_id)
+       ON CONFLICT (tranche_id, item_id, role) DO NOTHING`,
+      [pairs.map((p) => p.trancheId), pairs.map((p) => p.itemId)],
+    );
+  }
+
+  /** Records each tranche's gate change, in the order given, all for the same cause. */
+  async recordChanges(
+    m: EntityManager,
+    changes: ReadonlyArray<{ trancheId: string; added: string[]; removed: string[] }>,
+    cause: Omit<GateChangeRecord, 'trancheId' | 'added' | 'removed'>,
+  ): Promise<void> {
+    if (changes.length === 0) return;
     await m.query(
       `INSERT INTO tranche_gate_changes (tranche_id, actor_id, cause, cause_id, added_item_ids, removed_item_ids, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.trancheId, c.actorId, c.cause, c.causeId, c.added, c.removed, c.reason],
+       SELECT x.tranche_id, $4, $5, $6, string_to_array(x.added, ',')::uuid[], string_to_array(x.removed, ',')::uuid[], $7
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS x(tranche_id, added, removed, n)
+        ORDER BY x.n`,
+      [
+        changes.map((c) => c.trancheId),
+        changes.map((c) => c.added.join(',')),
+        changes.map((c) => c.removed.join(',')),
+        cause.actorId,
+        cause.cause,
+        cause.causeId,
+        cause.reason,
+      ],
     );
   }
 

@@ -3,11 +3,35 @@ import type { EntityManager } from 'typeorm';
 import { chainGate, gateDiff, OPEN_TRANCHE_STATES } from '@pelekan/core';
 import { InvalidInput } from '../common/errors';
 import { Database } from '../database/database';
-import { GatesRepository } from './gates.repository';
+import { type ChainLinkRow, GatesRepository } from './gates.repository';
 import type { TrancheRef } from './tranches.repository';
 import { TrancheWorkflows } from './tranche-workflows';
 
 export type { TrancheRef } from './tranches.repository';
+
+/** The chain gate of what a tranche funds, from the links into those items; refuses funding an item with its predecessor. */
+function chainGateFrom(fundedItemIds: string[], links: ChainLinkRow[]): string[] {
+  const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
+  if (fundsAcrossLink.length > 0) {
+    const l = links.find((x) => x.from === fundsAcrossLink[0].from && x.to === fundsAcrossLink[0].to)!;
+    throw InvalidInput.field(
+      'fundedItemIds',
+      `the tranche would fund item ${l.toCode} together with its predecessor ${l.fromCode}; ` +
+        `by the action chain, ${l.toCode}'s money waits until ${l.fromCode} is 100% verified, so fund them in separate tranches`,
+    );
+  }
+  return gate;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
 
 /** Why a tranche's gate changed: only these three paths may change it, and each is recorded. */
 export interface GateChangeCause {
@@ -45,35 +69,28 @@ export class TrancheGates {
 
   /** Gate by the action-chain rule; refuses funding an item together with its predecessor. */
   async chainGateOf(tx: EntityManager, fundedItemIds: string[]): Promise<string[]> {
-    const links = await this.gates.linksInto(tx, fundedItemIds);
-    const { gate, fundsAcrossLink } = chainGate(fundedItemIds, links);
-    if (fundsAcrossLink.length > 0) {
-      const l = links.find((x) => x.from === fundsAcrossLink[0].from && x.to === fundsAcrossLink[0].to)!;
-      throw InvalidInput.field(
-        'fundedItemIds',
-        `the tranche would fund item ${l.toCode} together with its predecessor ${l.fromCode}; ` +
-          `by the action chain, ${l.toCode}'s money waits until ${l.fromCode} is 100% verified, so fund them in separate tranches`,
-      );
-    }
-    return gate;
+    return chainGateFrom(fundedItemIds, await this.gates.linksInto(tx, fundedItemIds));
   }
 
   /**
    * How the gates of the open tranches touching these projects (funding their items, or gated on
    * them) would change if recomputed now, inside `tx`: the chain gate of what each funds, plus the
-   * items added by hand that were not retired since. Changes nothing.
+   * items added by hand that were not retired since. Changes nothing. Three reads however many tranches.
    */
   async pendingChanges(tx: EntityManager, projectIds: string[]): Promise<GateChange[]> {
     const tranches = await this.gates.tranchesTouching(tx, projectIds, OPEN_TRANCHE_STATES);
     if (tranches.length === 0) return [];
-    const items = await this.gates.itemsOf(tx, tranches.map((t) => t.id));
+    const items = groupBy(await this.gates.itemsOf(tx, tranches.map((t) => t.id)), (r) => r.trancheId);
+    const fundedOf = (trancheId: string) => (items.get(trancheId) ?? []).filter((r) => r.role === 'funds').map((r) => r.itemId);
+    const links = groupBy(await this.gates.linksInto(tx, [...new Set(tranches.flatMap((t) => fundedOf(t.id)))]), (l) => l.to);
     const changes: GateChange[] = [];
     for (const tranche of tranches) {
-      const mine = items.filter((r) => r.trancheId === tranche.id);
-      const funded = mine.filter((r) => r.role === 'funds').map((r) => r.itemId);
+      const mine = items.get(tranche.id) ?? [];
+      const funded = fundedOf(tranche.id);
       const current = mine.filter((r) => r.role === 'gate').map((r) => r.itemId);
       const additional = mine.filter((r) => r.role === 'gate' && r.source === 'additional' && !r.removed).map((r) => r.itemId);
-      const { added, removed } = gateDiff(current, [...(await this.chainGateOf(tx, funded)), ...additional]);
+      const chain = chainGateFrom(funded, funded.flatMap((f) => links.get(f) ?? []));
+      const { added, removed } = gateDiff(current, [...chain, ...additional]);
       if (added.length || removed.length) {
         changes.push({
           trancheId: tranche.id,
@@ -88,21 +105,17 @@ export class TrancheGates {
     return changes;
   }
 
-  /** Writes the changes and their causes; returns the tranches to wake once the transaction commits. */
+  /** Writes the changes and their causes (three statements for all of them); returns the tranches to wake once the transaction commits. */
   async apply(tx: EntityManager, changes: GateChange[], cause: GateChangeCause): Promise<TrancheRef[]> {
-    for (const change of changes) {
-      if (change.removed.length) await this.gates.removeGateItems(tx, change.trancheId, change.removed);
-      if (change.added.length) await this.gates.addChainGateItems(tx, change.trancheId, change.added);
-      await this.gates.recordChange(tx, {
-        trancheId: change.trancheId,
-        actorId: cause.actorId,
-        cause: cause.kind,
-        causeId: cause.causeId ?? null,
-        added: change.added,
-        removed: change.removed,
-        reason: cause.reason ?? null,
-      });
-    }
+    if (changes.length === 0) return [];
+    const pairs = (pick: (c: GateChange) => string[]) => changes.flatMap((c) => pick(c).map((itemId) => ({ trancheId: c.trancheId, itemId })));
+    await this.gates.removeGateItems(tx, pairs((c) => c.removed));
+    await this.gates.addChainGateItems(tx, pairs((c) => c.added));
+    await this.gates.recordChanges(
+      tx,
+      changes.map((c) => ({ trancheId: c.trancheId, added: c.added, removed: c.removed })),
+      { actorId: cause.actorId, cause: cause.kind, causeId: cause.causeId ?? null, reason: cause.reason ?? null },
+    );
     return changes.map((c) => ({ id: c.trancheId, createdBy: c.createdBy }));
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { rialsToString, waitsOn, type ReleaseWaitReason } from '@pelekan/core';
+import { pageOf, rialsToString, waitsOn, type ReleaseWaitReason } from '@pelekan/core';
 import { NotFound } from '../common/errors';
+import { pageRequest } from '../common/paging.dto';
 import { Database } from '../database/database';
 import type { TrancheQueryDto } from './dto';
 import { HoldsRepository, type CommitteeHold } from './holds.repository';
@@ -9,7 +10,7 @@ import { InstallmentsRepository } from './installments.repository';
 import { ResultsRelease, type ReleaseStanding } from './results-release';
 import { TranchesRepository, type TrancheRow } from './tranches.repository';
 import { TrancheViewsRepository, type GateItemRow } from './tranche-views.repository';
-import type { TrancheGateItemView, TrancheSummaryView, TrancheView } from './views.dto';
+import type { TrancheGateItemView, TranchePageView, TrancheSummaryView, TrancheView } from './views.dto';
 
 /** What the API shows of tranches: the release pipeline and each tranche in full. Reads only. */
 @Injectable()
@@ -87,10 +88,28 @@ export class TrancheReadModel {
     };
   }
 
-  /** The release pipeline: tranches by state (newest first, at most 1,000), each with what it waits on. */
-  async list(filter: TrancheQueryDto): Promise<TrancheSummaryView[]> {
+  /** The release pipeline: tranches newest first, a page at a time, each with what it waits on. */
+  async list(query: TrancheQueryDto): Promise<TranchePageView> {
+    const { limit, after } = pageRequest(query, 'tranches', ['instant', 'uuid']);
+    const found = await this.tranches.page(
+      this.db.reader,
+      { state: query.state, projectId: query.projectId, portfolioId: query.portfolioId },
+      limit + 1,
+      after && [String(after[0]), String(after[1])],
+    );
+    const page = pageOf(found, limit, 'tranches', (t) => [t.cursorAt, t.id]);
+    return { items: await this.summaries(page.items), next: page.next };
+  }
+
+  /** Every tranche of a project, newest first, each with what it waits on. */
+  async ofProject(projectId: string): Promise<TrancheSummaryView[]> {
+    return this.summaries(await this.tranches.ofProject(this.db.reader, projectId));
+  }
+
+  /** Two reads for any number of tranches: their gating items and the holds on their projects. */
+  private async summaries(tranches: TrancheRow[]): Promise<TrancheSummaryView[]> {
+    if (tranches.length === 0) return [];
     const m = this.db.reader;
-    const tranches = await this.tranches.list(m, { state: filter.state, projectId: filter.projectId });
     const [gates, holds, standings] = await Promise.all([
       this.views.gateItems(m, tranches.map((t) => t.id)),
       this.holds.active(m, [...new Set(tranches.map((t) => t.projectId))]),

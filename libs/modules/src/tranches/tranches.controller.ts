@@ -8,7 +8,7 @@ import { RemainderDecisions } from './remainder-decisions.service';
 import { TrancheCreation } from './tranche-creation.service';
 import { TrancheDecisions } from './tranche-decisions.service';
 import { TrancheReadModel } from './tranche-read-model';
-import { REFERRED_VIEWS, TrancheSummaryView, TrancheView } from './views.dto';
+import { REFERRED_VIEWS, TranchePageView, TrancheSummaryView, TrancheView } from './views.dto';
 
 @ApiTags('tranches')
 @ApiBearerAuth()
@@ -32,12 +32,12 @@ export class TranchesController {
   @Get('projects/:id/tranches')
   @ApiOperation({ summary: "A project's tranches, newest first, with what each waits on" })
   listOfProject(@IdParam() projectId: string): Promise<TrancheSummaryView[]> {
-    return this.readModel.list({ projectId });
+    return this.readModel.ofProject(projectId);
   }
 
   @Get('tranches')
-  @ApiOperation({ summary: 'The release pipeline: tranches by state with what each waits on' })
-  list(@Query() query: TrancheQueryDto): Promise<TrancheSummaryView[]> {
+  @ApiOperation({ summary: 'The release pipeline: tranches newest first, a page at a time (limit, after), by state, project or portfolio, with what each waits on' })
+  list(@Query() query: TrancheQueryDto): Promise<TranchePageView> {
     return this.readModel.list(query);
   }
 

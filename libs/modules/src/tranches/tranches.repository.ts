@@ -38,6 +38,17 @@ export interface TrancheCommitment {
   givenUpRials: bigint;
 }
 
+/** A pipeline row with its sort key as PostgreSQL writes it (the cursor keeps every microsecond). */
+export interface PagedTrancheRow extends TrancheRow {
+  cursorAt: string;
+}
+
+export interface TrancheFilter {
+  state?: TrancheState;
+  projectId?: string;
+  portfolioId?: string;
+}
+
 /** Who a tranche's workflow is started for. */
 export interface TrancheRef {
   id: string;
@@ -75,9 +86,11 @@ type RawTranche = Omit<TrancheRow, 'amountRials' | 'releasedRials' | 'givenUpRia
   givenUpRials: string;
 };
 
-const TRANCHE_COLUMNS = `id, project_id AS "projectId", number, title, amount_rials::text AS "amountRials", state,
-  state_changed_at AS "stateChangedAt", created_by AS "createdBy", created_at AS "createdAt", released_at AS "releasedAt",
-  release_rule AS "releaseRule", due_at AS "dueAt", released_rials::text AS "releasedRials", given_up_rials::text AS "givenUpRials"`;
+const TRANCHE_COLUMNS_OF = (t: string) => `${t}.id, ${t}.project_id AS "projectId", ${t}.number, ${t}.title,
+  ${t}.amount_rials::text AS "amountRials", ${t}.state, ${t}.state_changed_at AS "stateChangedAt", ${t}.created_by AS "createdBy",
+  ${t}.created_at AS "createdAt", ${t}.released_at AS "releasedAt", ${t}.release_rule AS "releaseRule", ${t}.due_at AS "dueAt",
+  ${t}.released_rials::text AS "releasedRials", ${t}.given_up_rials::text AS "givenUpRials"`;
+const TRANCHE_COLUMNS = TRANCHE_COLUMNS_OF('tranches');
 
 const toTranche = (r: RawTranche): TrancheRow => ({
   ...r,
@@ -94,14 +107,30 @@ export class TranchesRepository {
     return found && toTranche(found);
   }
 
-  /** Newest first, at most `limit`. */
-  async list(m: EntityManager, filter: { state?: TrancheState; projectId?: string }, limit = 1000): Promise<TrancheRow[]> {
+  /** The pipeline: newest first, `limit` rows from after the key `after` (created_at as PostgreSQL's text, id). */
+  async page(m: EntityManager, filter: TrancheFilter, limit: number, after: readonly [string, string] | null): Promise<PagedTrancheRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.state) where.push(`t.state = $${args.push(filter.state)}`);
+    if (filter.projectId) where.push(`t.project_id = $${args.push(filter.projectId)}`);
+    if (filter.portfolioId) where.push(`t.project_id IN (SELECT id FROM projects WHERE portfolio_id = $${args.push(filter.portfolioId)})`);
+    if (after) where.push(`(t.created_at, t.id) < ($${args.push(after[0])}::timestamptz, $${args.push(after[1])}::uuid)`);
+    const found = await rows<RawTranche & { cursorAt: string }>(
+      m,
+      `SELECT ${TRANCHE_COLUMNS_OF('t')}, t.created_at::text AS "cursorAt" FROM tranches t
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.created_at DESC, t.id DESC LIMIT $${args.push(limit)}`,
+      args,
+    );
+    return found.map((r) => ({ ...toTranche(r), cursorAt: r.cursorAt }));
+  }
+
+  /** Every tranche of the project, newest first (a project has a handful). */
+  async ofProject(m: EntityManager, projectId: string): Promise<TrancheRow[]> {
     const found = await rows<RawTranche>(
       m,
-      `SELECT ${TRANCHE_COLUMNS} FROM tranches
-        WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR project_id = $2)
-        ORDER BY created_at DESC LIMIT $3`,
-      [filter.state ?? null, filter.projectId ?? null, limit],
+      `SELECT ${TRANCHE_COLUMNS_OF('t')} FROM tranches t WHERE t.project_id = $1 ORDER BY t.created_at DESC, t.id DESC`,
+      [projectId],
     );
     return found.map(toTranche);
   }

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { REMAINDER_DECISIONS, RIALS_PATTERN, TRANCHE_STATES, type RemainderDecisionKind, type TrancheState, type WaitingOn } from '@pelekan/core';
 import { ROLES, type Role } from '../common/actor';
+import { PageOf } from '../common/paging.dto';
 
 /**
  * What the tranches routes answer. Rials leave as decimal strings; instants as ISO 8601 strings.
@@ -369,3 +370,6 @@ export const REFERRED_VIEWS = [
   TrancheLedgerEntryView,
   NextInstallmentView,
 ];
+
+/** A page of the pipeline: pass `next` as `after` for the following one. */
+export class TranchePageView extends PageOf(TrancheSummaryView) {}

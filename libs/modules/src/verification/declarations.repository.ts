@@ -79,18 +79,27 @@ export class DeclarationsRepository {
     );
   }
 
-  /** Declarations awaiting verification, oldest first, optionally of one project and one owner agency. */
-  async pending(m: EntityManager, filter: { projectId: string | null; ownerAgencyId: string | null }): Promise<DeclarationRow[]> {
-    return typed(
-      await rows<DeclarationJsonRow>(
-        m,
-        `SELECT ${DECLARATION_COLUMNS} ${FROM}
-          WHERE d.status = 'pending'
-            AND ($1::uuid IS NULL OR i.project_id = $1)
-            AND ($2::uuid IS NULL OR i.owner_agency_id = $2)
-          ORDER BY d.declared_at`,
-        [filter.projectId, filter.ownerAgencyId],
-      ),
+  /**
+   * Declarations awaiting verification, oldest first, optionally of one project and one owner agency:
+   * `limit` of them after the key `after` (declared_at as PostgreSQL's text, id).
+   */
+  async pending(
+    m: EntityManager,
+    filter: { projectId: string | null; ownerAgencyId: string | null },
+    limit: number,
+    after: readonly [string, string] | null,
+  ): Promise<Array<DeclarationRow & { cursorAt: string }>> {
+    const where = [`d.status = 'pending'`];
+    const args: unknown[] = [];
+    if (filter.projectId) where.push(`i.project_id = $${args.push(filter.projectId)}`);
+    if (filter.ownerAgencyId) where.push(`i.owner_agency_id = $${args.push(filter.ownerAgencyId)}`);
+    if (after) where.push(`(d.declared_at, d.id) > ($${args.push(after[0])}::timestamptz, $${args.push(after[1])}::uuid)`);
+    const found = await rows<DeclarationJsonRow & { cursorAt: string }>(
+      m,
+      `SELECT ${DECLARATION_COLUMNS}, d.declared_at::text AS "cursorAt" ${FROM}
+        WHERE ${where.join(' AND ')} ORDER BY d.declared_at, d.id LIMIT $${args.push(limit)}`,
+      args,
     );
+    return typed(found).map((r, n) => ({ ...r, cursorAt: found[n].cursorAt }));
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { PageOf, PageQueryDto } from '../common/paging.dto';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import {
   DECLARATION_STATUSES,
@@ -53,7 +54,8 @@ export class RevokeDecisionDto {
   reason: string;
 }
 
-export class QueueQueryDto {
+/** Oldest first, a page at a time (`limit`, `after`). */
+export class QueueQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   projectId?: string;
@@ -139,3 +141,6 @@ export class DeclarationView {
   /** In a committee member's queue only: whether the member is not independent of the item and may not decide it. */
   conflictOfInterest?: boolean;
 }
+
+/** A page of the verification queue: pass `next` as `after` for the following one. */
+export class DeclarationPageView extends PageOf(DeclarationView) {}

@@ -9,6 +9,7 @@ import { CurrentActor, Roles } from '../identity/auth.decorators';
 import {
   DecideDeclarationDto,
   DeclarationDecisionView,
+  DeclarationPageView,
   DeclarationView,
   DeclareProgressDto,
   EvidenceFileView,
@@ -83,8 +84,8 @@ export class VerificationController {
   }
 
   @Get('declarations/pending')
-  @ApiOperation({ summary: 'Declarations awaiting verification, oldest first' })
-  pending(@CurrentActor() actor: Actor, @Query() query: QueueQueryDto): Promise<DeclarationView[]> {
+  @ApiOperation({ summary: 'Declarations awaiting verification, oldest first, a page at a time (limit, after)' })
+  pending(@CurrentActor() actor: Actor, @Query() query: QueueQueryDto): Promise<DeclarationPageView> {
     return this.verification.pending(actor, query);
   }
 

@@ -5,6 +5,7 @@ import {
   declarationRefusal,
   evidenceRefusal,
   isVerificationRefusal,
+  pageOf,
   revocationRefusal,
   ruleOnDeclaration,
   standingVerifiedPercent,
@@ -13,10 +14,19 @@ import {
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
 import { Conflict, DomainError, Forbidden, InvalidInput, NotFound } from '../common/errors';
+import { pageRequest } from '../common/paging.dto';
 import { AppConfig } from '../config';
 import { Database } from '../database/database';
 import { IndependencePolicy } from '../independence/independence.policy';
-import { DecideDeclarationDto, DeclarationView, DeclareProgressDto, RevokeDecisionDto, VerificationDecisionView } from './dto';
+import {
+  DecideDeclarationDto,
+  DeclarationPageView,
+  DeclarationView,
+  DeclareProgressDto,
+  QueueQueryDto,
+  RevokeDecisionDto,
+  VerificationDecisionView,
+} from './dto';
 import { DeclarationsRepository } from './declarations.repository';
 import { EvidenceRepository } from './evidence.repository';
 import { VerificationRepository, VerifiedItemRow } from './verification.repository';
@@ -135,22 +145,26 @@ export class VerificationService {
   }
 
   /**
-   * Declarations awaiting verification, oldest first. An agency sees its own; the committee sees all,
-   * each marked with whether this member may decide it (independence).
+   * Declarations awaiting verification, oldest first, a page at a time. An agency sees its own; the
+   * committee sees all, each marked with whether this member may decide it (independence, checked for
+   * the whole page at once).
    */
-  async pending(actor: Actor, filter: { projectId?: string } = {}): Promise<DeclarationView[]> {
-    const found = await this.declarations.pending(this.db.reader, {
-      projectId: filter.projectId ?? null,
-      ownerAgencyId: actor.role === 'agency' ? actor.organizationId : null,
-    });
-    const views = found.map(toDeclarationView);
-    if (actor.role !== 'committee') return views;
-    const marked: DeclarationView[] = [];
-    for (const view of views) {
-      const independent = await this.independence.isIndependent(actor, { projectId: view.projectId, itemOwnerIds: [view.ownerAgencyId] });
-      marked.push({ ...view, conflictOfInterest: !independent });
-    }
-    return marked;
+  async pending(actor: Actor, query: QueueQueryDto = {}): Promise<DeclarationPageView> {
+    const { limit, after } = pageRequest(query, 'declarations', ['instant', 'uuid']);
+    const found = await this.declarations.pending(
+      this.db.reader,
+      { projectId: query.projectId ?? null, ownerAgencyId: actor.role === 'agency' ? actor.organizationId : null },
+      limit + 1,
+      after && [String(after[0]), String(after[1])],
+    );
+    const page = pageOf(found, limit, 'declarations', (d) => [d.cursorAt, d.id]);
+    const views = page.items.map(toDeclarationView);
+    if (actor.role !== 'committee') return { items: views, next: page.next };
+    const independent = await this.independence.independentOfEach(
+      actor,
+      views.map((v) => ({ projectId: v.projectId, itemOwnerIds: [v.ownerAgencyId] })),
+    );
+    return { items: views.map((v, n) => ({ ...v, conflictOfInterest: !independent[n] })), next: page.next };
   }
 
   private async lockItem(tx: EntityManager, itemId: string): Promise<VerifiedItemRow> {
