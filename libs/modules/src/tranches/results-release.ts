@@ -34,6 +34,9 @@ import { InstallmentsRepository, type RemainderDecisionRow } from './installment
 import { ReleaseRepository } from './release.repository';
 import { TranchesRepository, type TrancheRow } from './tranches.repository';
 
+/** What judging a tranche by its rule reads of it. */
+export type JudgedTranche = Pick<TrancheRow, 'id' | 'releaseRule' | 'amountRials' | 'dueAt' | 'state'>;
+
 /** A tranche judged by its release rule: the rule, the facts it was judged on, and the verdict. */
 export interface ReleaseStanding {
   rule: ReleaseRule;
@@ -68,7 +71,7 @@ export class ResultsRelease {
   }
 
   /** Where each tranche stands under its rule, judged now (for the read model; one read for all). */
-  async standings(m: EntityManager, tranches: TrancheRow[], lock = false): Promise<Map<string, ReleaseStanding>> {
+  async standings(m: EntityManager, tranches: JudgedTranche[], lock = false): Promise<Map<string, ReleaseStanding>> {
     const ids = tranches.map((t) => t.id);
     if (ids.length === 0) return new Map();
     const [items, paid, now] = await Promise.all([

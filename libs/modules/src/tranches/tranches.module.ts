@@ -42,6 +42,6 @@ import { TranchesRepository } from './tranches.repository';
     TrancheDecisions,
     TrancheActivitiesImpl,
   ],
-  exports: [TrancheCreation, TrancheReadModel, TrancheReconciler, TrancheGates, CommitteeHolds, TrancheActivitiesImpl],
+  exports: [TrancheCreation, TrancheReadModel, TrancheReconciler, TrancheGates, CommitteeHolds, TrancheActivitiesImpl, ResultsRelease],
 })
 export class TranchesModule {}
