@@ -121,7 +121,7 @@ describe('money follows results', () => {
       { installment: 3, amount: '350002' },
     ]);
     const entries = await h.http.as('pbo.officer1').get(`/api/ledger/entries?projectId=${p.projectId}`);
-    expect(entries.body).toHaveLength(3);
+    expect(entries.body.items).toHaveLength(3);
     await assertLedgerInvariants(h);
     const projectView = await h.http.as('pbo.officer1').get(`/api/projects/${p.projectId}`);
     expect(projectView.body).toMatchObject({ committedRials: '1000003', releasedRials: '1000003' });
@@ -209,7 +209,7 @@ describe('money follows results', () => {
       expect(lapsed).toMatchObject({ releasedRials: '700', undisbursedRials: '300' });
       expect(lapsed.waitsOn).toEqual([{ kind: 'remainder_decision', excludedDecider: lapsed.createdBy }]);
       const pipeline = await h.http.as('pbo.officer2').get('/api/tranches?state=lapsed');
-      expect(pipeline.body.map((x: any) => x.id)).toContain(banded.id);
+      expect(pipeline.body.items.map((x: any) => x.id)).toContain(banded.id);
       return { p, banded, other };
     };
     const decide = (id: string, body: Record<string, unknown>, user = 'pbo.officer2') =>
