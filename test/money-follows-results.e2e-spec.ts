@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trancheWorkflowId } from '@pelekan/workflows/tranche.contract';
+import { formatJalali, toJalali } from '@pelekan/core';
 import { declare } from './support/demo';
 import { createUser, orgId, projectWithPlan, type PlanItemInput } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
@@ -290,6 +291,30 @@ describe('money follows results', () => {
       expect(paid.history.map((e: any) => e.toState)).toEqual(['waiting_on_items', 'lapsed', 'waiting_on_items', 'awaiting_approval', 'approved', 'released']);
       await recordHistory(h, t.id, 'lapsed-extended-released');
     });
+  });
+
+  it('shows installments, lapses and remainder decisions in the monthly pack, and released against earned on the portal', async () => {
+    const month = formatJalali(toJalali(new Date())).slice(0, 7).replace('/', '-');
+    const { body: pack } = await h.http.as('committee.mict').get(`/api/committee/pack?month=${month}`);
+    const rows = pack.tranches.filter((r: any) => r.project.code === 'MFR-PRORATA');
+    expect(rows.map((r: any) => [r.kind, r.detail.installment, r.detail.amountRials])).toEqual([
+      ['released', 1, '300000'],
+      ['released', 2, '350001'],
+      ['released', 3, '350002'],
+    ]);
+    const carried = pack.tranches.filter((r: any) => r.project.code === 'MFR-CARRY').map((r: any) => [r.kind, r.detail.amountRials]);
+    expect(carried).toEqual(expect.arrayContaining([['released', '700'], ['lapsed', '300'], ['closed', '300'], ['released', '1300']]));
+    const payments = pack.tranches.filter((r: any) => r.kind === 'released' && r.project.code === 'MFR-PRORATA');
+    const row = pack.byPortfolio.find((g: any) => g.key.code === 'P-MFR-PRORATA');
+    expect(row).toMatchObject({ tranchesReleased: payments.length, releasedRials: '1000003' });
+
+    const projects = await h.db.query(`SELECT id, code FROM projects WHERE code IN ('MFR-REVOKE', 'MFR-CARRY')`);
+    const carryProject = projects.find((p: any) => p.code === 'MFR-CARRY');
+    const { body: publicCarry } = await h.http.get(`/api/public/projects/${carryProject.id}`);
+    expect(publicCarry.tranches.map((t: any) => [t.releaseRule, t.state, t.releasedRials, t.earnedRials])).toEqual([
+      ['banded', 'closed', '700', '700'],
+      ['all_or_nothing', 'released', '1300', '1300'],
+    ]);
   });
 });
 
