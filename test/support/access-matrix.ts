@@ -66,6 +66,7 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/tranches': SIGNED_IN,
   'GET /api/tranches/{id}': SIGNED_IN,
   'POST /api/tranches/{id}/decision': ['pbo'],
+  'POST /api/tranches/{id}/remainder': ['pbo'],
   'GET /api/ledger/balances': SIGNED_IN,
   'GET /api/ledger/entries': SIGNED_IN,
 

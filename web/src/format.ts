@@ -1,4 +1,4 @@
-import { formatJalali, parseJalali, tehranMidnight, toJalali, toPersianDigits } from '@pelekan/core';
+import { formatJalali, parseJalali, tehranMidnight, toAsciiDigits, toJalali, toPersianDigits } from '@pelekan/core';
 import type { Lang } from './i18n';
 
 /** Digits as the reader writes them. */
@@ -30,6 +30,12 @@ export function parseDateInput(text: string, lang: Lang): Date {
   }
   return tehranMidnight(parseJalali(text));
 }
+
+/** Rials as typed (Persian or Latin digits, with or without separators) → the decimal string the API takes. */
+export const typedRials = (text: string) => toAsciiDigits(text).replace(/[\s,٬،']/g, '');
+
+/** An example of a date as parseDateInput reads it, for a placeholder. */
+export const dateExample = (lang: Lang) => (lang === 'fa' ? '۱۴۰۵/۰۹/۲۰' : '2026-12-11');
 
 /** Whole rials with thousands separators; in toman (÷10) when asked, still exact (bigint). */
 export function formatMoney(rials: string | null | undefined, lang: Lang, toman = false): string {

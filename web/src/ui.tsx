@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError } from './api';
 import { useApp } from './app-context';
-import { digits, formatDate, formatMoney, formatPercent } from './format';
+import { digits, formatDate, formatMoney, formatPercent, parseDateInput } from './format';
+import type { Lang } from './i18n';
 
 export function Money({ rials }: { rials: string | null | undefined }) {
   const { lang, toman } = useApp();
@@ -36,11 +37,26 @@ export function StateBadge({ state }: { state: string }) {
   return <span className={`badge state-${state}`}>{t(state as any)}</span>;
 }
 
-/** The reason the server gave for one field, next to that field. */
-export function FieldError({ error, field }: { error: unknown; field: string }) {
+/**
+ * The reason the server gave for one field, next to that field. `exact`: only that field, not those
+ * inside it (`releaseRule.bands` without `releaseRule.bands[1].fromPercent`, shown by its own row).
+ */
+export function FieldError({ error, field, exact = false }: { error: unknown; field: string; exact?: boolean }) {
   if (!(error instanceof ApiError)) return null;
-  const reason = error.field(field);
+  const reason = exact ? error.errors.find((e) => e.field === field)?.reason : error.field(field);
   return reason ? <div className="field-error" role="alert" data-field={field}>{reason}</div> : null;
+}
+
+/**
+ * A date typed in the reader's calendar (Jalali in Persian, YYYY-MM-DD in English; Tehran midnight) as
+ * ISO 8601; a date that does not parse throws an ApiError naming `field`, shown like the server's.
+ */
+export function typedDate(text: string, lang: Lang, field: string, reason: string): string {
+  try {
+    return parseDateInput(text.trim(), lang).toISOString();
+  } catch {
+    throw new ApiError(400, 'invalid_input', `${field}: ${reason}`, [{ field, reason }]);
+  }
 }
 
 /** A message for errors that belong to no single field. */

@@ -9,7 +9,7 @@ import { historyFromJSON, JSONToPayload } from '@temporalio/common/lib/proto-uti
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RECHECK_FROM_SETTING_PATCH } from './tranche.contract';
+import { RECHECK_FROM_SETTING_PATCH, RELEASE_RULES_PATCH } from './tranche.contract';
 
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -32,6 +32,9 @@ describe('workflow replay (tranche, gate reconciler and escalation sweep)', () =
         'recheck-interval-from-setting.json',
         'gate-reconciled.json',
         'tranche-reconcile.json',
+        'pro-rata-installments.json',
+        'banded-lapsed-carried.json',
+        'lapsed-extended-released.json',
       ]),
     );
   });
@@ -67,6 +70,22 @@ describe('workflow replay (tranche, gate reconciler and escalation sweep)', () =
     expect(activityResults(eventsOf('tranche-reconcile.json'), 'reconcileGates')).toEqual([
       expect.objectContaining({ signalled: expect.any(Number) }),
     ]);
+
+    // Money follows results: the results-based loop, under its patch.
+    const proRata = eventsOf('pro-rata-installments.json');
+    expect(patchesIn(proRata)).toContain(RELEASE_RULES_PATCH);
+    expect(activityResults(proRata, 'releaseInstallment')).toEqual([
+      expect.objectContaining({ outcome: 'released', installment: 1, amountRials: '300000', complete: false }),
+      expect.objectContaining({ outcome: 'released', installment: 2, amountRials: '350001', complete: false }),
+      expect.objectContaining({ outcome: 'released', installment: 3, amountRials: '350002', complete: true }),
+    ]);
+    const carried = eventsOf('banded-lapsed-carried.json');
+    expect(hasEvent(carried, 'TIMER_FIRED')).toBe(true); // the due date
+    expect(activityResults(carried, 'recordLapse')).toEqual([{ undisbursedRials: '300' }]);
+    expect(activityResults(carried, 'applyRemainder')).toEqual([{ outcome: 'applied', state: 'closed' }]);
+    const extended = eventsOf('lapsed-extended-released.json');
+    expect(activityResults(extended, 'applyRemainder')).toEqual([{ outcome: 'applied', state: 'waiting_on_items' }]);
+    expect(activityResults(extended, 'releaseInstallment')).toEqual([expect.objectContaining({ complete: true })]);
   });
 
   it('replays every recorded history deterministically', async () => {

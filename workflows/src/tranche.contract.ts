@@ -32,7 +32,7 @@ export interface TrancheWorkflowInput {
 }
 
 export interface TrancheOutcome {
-  state: Extract<TrancheState, 'released' | 'rejected'>;
+  state: Extract<TrancheState, 'released' | 'closed' | 'rejected'>;
   ledgerEntryId?: string;
 }
 
@@ -49,6 +49,13 @@ export interface TrancheStatus {
  */
 export const RECHECK_FROM_SETTING_PATCH = 'recheck-interval-from-setting';
 
+/**
+ * Patch id: a run first checks its gate before anything else, and a tranche whose release rule is not
+ * all_or_nothing or that has a due date (`GateCheck.resultsBased`) runs the results-based loop:
+ * installments, the due date, the lapsed remainder (issue 12). Runs before it are all all_or_nothing.
+ */
+export const RELEASE_RULES_PATCH = 'release-rules';
+
 /** A gating item's verification changed: re-evaluate the gate now rather than at the next re-check. */
 export const gateChangedSignal = defineSignal('gateChanged');
 
@@ -56,6 +63,15 @@ export const gateChangedSignal = defineSignal('gateChanged');
 export const decideUpdate = defineUpdate<TrancheStatus, [TrancheDecision]>('decide');
 
 export const statusQuery = defineQuery<TrancheStatus>('status');
+
+/** A PBO decision on a lapsed remainder, recorded by the API first (`decisionId`); the activity re-checks it. */
+export interface RemainderRequest {
+  decisionId: string;
+  actorId: string;
+}
+
+/** Applies a recorded remainder decision to a lapsed tranche; refused at once unless it is lapsed. */
+export const remainderUpdate = defineUpdate<TrancheStatus, [RemainderRequest]>('decideRemainder');
 
 export interface GateCheck {
   open: boolean;
@@ -65,7 +81,38 @@ export interface GateCheck {
    * GATE_RECHECK_INTERVAL. Absent from the answers of workers before it was added.
    */
   recheckEveryMs?: number;
+  /** The tranche's release rule is not all_or_nothing, or it has a due date: it pays under the results-based loop. */
+  resultsBased?: boolean;
 }
+
+/** What a results-based tranche should do now, judged by core `nextInstallment` on the database's facts. */
+export interface ReleaseAssessment {
+  next: 'pay' | 'wait' | 'lapse' | 'done';
+  /** The installment that would be paid now (decimal rials), "0" unless `next` is pay. */
+  payableRials: string;
+  /** Its number within the tranche. */
+  installment: number;
+  /** Nothing more can be paid after it. */
+  final: boolean;
+  /** What it waits for when `next` is wait (core ReleaseWaitReason). */
+  wait?: string;
+  /** The due date now (an extension moves it), ISO 8601. */
+  dueAt: string | null;
+  recheckEveryMs: number;
+}
+
+export type InstallmentResult =
+  | { outcome: 'released'; ledgerEntryId: string; installment: number; amountRials: string; complete: boolean }
+  | {
+      outcome: 'refused';
+      backTo: Extract<TrancheState, 'waiting_on_items' | 'awaiting_approval' | 'held' | 'rejected'>;
+      reason: string;
+      code?: string;
+    };
+
+export type RemainderResult =
+  | { outcome: 'applied'; state: Extract<TrancheState, 'closed' | 'waiting_on_items'> }
+  | { outcome: 'refused'; code: string; message: string };
 
 export interface Transition {
   trancheId: string;
@@ -115,4 +162,12 @@ export interface TrancheActivities {
   releaseTranche(request: { trancheId: string; seq: number; approvedBy: string }): Promise<ReleaseResult>;
   /** Signals the open tranches whose gate opened or closed without their workflow noticing (a lost signal). */
   reconcileGates(): Promise<GateReconciliation>;
+  /** Results-based tranches: what is payable now under the release rule, from the database. */
+  assessRelease(trancheId: string): Promise<ReleaseAssessment>;
+  /** Records the lapse of what was not released (idempotent per (tranche, seq)); the tranche becomes lapsed. */
+  recordLapse(request: { trancheId: string; seq: number }): Promise<{ undisbursedRials: string }>;
+  /** Pays the next installment exactly once, re-checking everything in the payment transaction. */
+  releaseInstallment(request: { trancheId: string; seq: number; approvedBy: string }): Promise<InstallmentResult>;
+  /** Applies a recorded remainder decision, re-checked against the database (idempotent per decision). */
+  applyRemainder(request: { trancheId: string; seq: number; decisionId: string }): Promise<RemainderResult>;
 }

@@ -14,21 +14,24 @@ import {
   decideUpdate,
   gateChangedSignal,
   RECHECK_FROM_SETTING_PATCH,
+  RELEASE_RULES_PATCH,
+  remainderUpdate,
   statusQuery,
   type GateCheck,
+  type RemainderRequest,
   type TrancheActivities,
   type TrancheOutcome,
   type TrancheWorkflowInput,
 } from './tranche.contract';
 
-const { checkGate, recordTransition } = proxyActivities<TrancheActivities>({
+const { checkGate, recordTransition, assessRelease, recordLapse, applyRemainder } = proxyActivities<TrancheActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 // A short timeout so that a worker killed mid-release is noticed quickly and the payment retried;
 // the activity is idempotent, so a retry after a commit finds the entry and pays nothing twice.
-const { releaseTranche } = proxyActivities<TrancheActivities>({
+const { releaseTranche, releaseInstallment } = proxyActivities<TrancheActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -80,12 +83,41 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
     },
   );
 
+  /** A remainder decision is being applied: a second one is refused until it is done. */
+  let remainderInFlight = false;
+  setHandler(
+    remainderUpdate,
+    async (request: RemainderRequest) => {
+      remainderInFlight = true;
+      try {
+        const mySeq = ++seq;
+        const result = await applyRemainder({ trancheId, seq: mySeq, decisionId: request.decisionId });
+        if (result.outcome === 'refused') throw ApplicationFailure.nonRetryable(result.message, result.code);
+        state = result.state;
+        gateDirty = true;
+        return { state, seq: mySeq };
+      } finally {
+        remainderInFlight = false;
+      }
+    },
+    {
+      validator: (_request: RemainderRequest) => {
+        if (state !== 'lapsed' || remainderInFlight) {
+          throw ApplicationFailure.nonRetryable(`the tranche is ${state.replace(/_/g, ' ')}, not lapsed`, 'not_lapsed');
+        }
+      },
+    },
+  );
+
   /** The interval from the setting, once the patch is in (undefined before: the input's interval). */
   let recheckMs: number | undefined;
+  /** The run's first gate check, taken before the loop under RELEASE_RULES_PATCH; the loop's first check uses it. */
+  let firstCheck: GateCheck | undefined;
 
   const checkGateNow = async (): Promise<GateCheck> => {
     gateDirty = false;
-    const gate = await checkGate(trancheId);
+    const gate = firstCheck ?? (await checkGate(trancheId));
+    firstCheck = undefined;
     if (gate.recheckEveryMs !== undefined && patched(RECHECK_FROM_SETTING_PATCH)) recheckMs = gate.recheckEveryMs;
     return gate;
   };
@@ -103,6 +135,109 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
   const gateOpens = async (): Promise<boolean> => (await checkGateNow()).open;
 
   const historyLimit = input.historyLimit ?? HISTORY_LIMIT;
+
+  /** The next run starts where this one stands, with the interval last learnt from the setting. */
+  const continued = async (): Promise<TrancheOutcome> => {
+    await condition(allHandlersFinished);
+    const recheckEvery = recheckMs ?? input.recheckEvery;
+    return continueAsNew<typeof trancheWorkflow>({ ...input, recheckEvery, resume: { state, seq, approvedBy } });
+  };
+
+  /**
+   * Results-based tranches (a pro_rata or banded rule, or a due date): installments as the verified work
+   * earns them, each approved and paid like a whole tranche; at the due date a last installment of what
+   * was earned, then the lapse of the rest and a PBO decision on it. The activities judge by the core
+   * rules on the database's facts; the workflow only sequences them and keeps the due date's timer.
+   */
+  const resultsTranche = async (): Promise<TrancheOutcome> => {
+    let dueAtMs: number | null = null;
+    const assess = async () => {
+      gateDirty = false;
+      const a = await assessRelease(trancheId);
+      recheckMs = a.recheckEveryMs;
+      dueAtMs = a.dueAt === null ? null : Date.parse(a.dueAt);
+      return a;
+    };
+    /** Until the next re-check without a signal, or the due date if sooner (Date.now is workflow time). */
+    const untilWake = (): number => {
+      const recheck = Math.max(1_000, Math.round((recheckMs ?? 86_400_000) * (0.8 + 0.4 * Math.random())));
+      return dueAtMs === null ? recheck : Math.max(1, Math.min(recheck, dueAtMs - Date.now()));
+    };
+
+    while (!historyIsLong(historyLimit)) {
+      switch (state) {
+        case 'waiting_on_items': {
+          if (gateDirty) {
+            const a = await assess();
+            if (a.next === 'pay') {
+              await transition('awaiting_approval', `installment ${a.installment} of ${a.payableRials} rials is earned`, {
+                installment: a.installment,
+                payableRials: a.payableRials,
+                final: a.final,
+              });
+              break;
+            }
+            if (a.next === 'lapse') {
+              await recordLapse({ trancheId, seq: ++seq });
+              state = 'lapsed';
+              break;
+            }
+            if (a.next === 'done') return { state: 'released' };
+          }
+          if (!(await condition(() => gateDirty, untilWake()))) gateDirty = true;
+          break;
+        }
+        case 'awaiting_approval':
+        case 'held': {
+          if (!(await condition(() => gateDirty || !isAwaitingDecision(state), untilWake()))) gateDirty = true;
+          if (gateDirty && isAwaitingDecision(state)) {
+            const a = await assess();
+            if (a.next !== 'pay' && isAwaitingDecision(state)) {
+              await transition('waiting_on_items', 'no installment is payable any more', { wait: a.wait ?? a.next });
+              gateDirty = true;
+            }
+          }
+          break;
+        }
+        case 'approved': {
+          await condition(allHandlersFinished);
+          const result = await releaseInstallment({ trancheId, seq: ++seq, approvedBy: approvedBy! });
+          if (result.outcome === 'released') {
+            if (result.complete) {
+              state = 'released';
+              return { state: 'released', ledgerEntryId: result.ledgerEntryId };
+            }
+            state = 'waiting_on_items';
+          } else {
+            await transition(result.backTo, `approval voided before payment: ${result.reason}`);
+          }
+          gateDirty = true;
+          break;
+        }
+        case 'lapsed':
+          // Only a remainder decision (the update above) moves it on.
+          await condition(() => state !== 'lapsed');
+          break;
+        case 'closed':
+          await condition(allHandlersFinished);
+          return { state: 'closed' };
+        case 'rejected':
+          await condition(allHandlersFinished);
+          return { state: 'rejected' };
+        case 'released':
+          return { state: 'released' };
+      }
+    }
+    return continued();
+  };
+
+  if (patched(RELEASE_RULES_PATCH)) {
+    const first = await checkGate(trancheId);
+    if (first.resultsBased) return resultsTranche();
+    // The loop below starts with a gate check when the run starts waiting: this one serves it.
+    if (state === 'waiting_on_items') firstCheck = first;
+  }
+
   while (!historyIsLong(historyLimit)) {
     switch (state) {
       case 'waiting_on_items': {
@@ -143,13 +278,13 @@ export async function trancheWorkflow(input: TrancheWorkflowInput): Promise<Tran
         return { state: 'rejected' };
       case 'released':
         return { state: 'released' };
+      case 'lapsed':
+      case 'closed':
+        // Only results-based tranches lapse; an all_or_nothing run never reaches these.
+        throw ApplicationFailure.nonRetryable(`an all_or_nothing tranche cannot be ${state}`, 'invalid_state');
     }
   }
-
-  await condition(allHandlersFinished);
-  // The next run starts with the interval last learnt from the setting (patched runs only).
-  const recheckEvery = recheckMs ?? input.recheckEvery;
-  return continueAsNew<typeof trancheWorkflow>({ ...input, recheckEvery, resume: { state, seq, approvedBy } });
+  return continued();
 }
 
 function historyIsLong(limit: number): boolean {

@@ -55,7 +55,16 @@ export function activitiesOf<T extends object>(instance: T, names: ReadonlyArray
   );
 }
 
-const TRANCHE_ACTIVITIES: ReadonlyArray<keyof TrancheActivities> = ['checkGate', 'recordTransition', 'releaseTranche', 'reconcileGates'];
+const TRANCHE_ACTIVITIES: ReadonlyArray<keyof TrancheActivities> = [
+  'checkGate',
+  'recordTransition',
+  'releaseTranche',
+  'reconcileGates',
+  'assessRelease',
+  'recordLapse',
+  'releaseInstallment',
+  'applyRemainder',
+];
 const ESCALATION_ACTIVITIES: ReadonlyArray<keyof EscalationActivities> = ['runEscalationSweep'];
 
 export async function createPelekanWorker(options: PelekanWorkerOptions): Promise<Worker> {

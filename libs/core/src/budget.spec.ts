@@ -13,3 +13,15 @@ describe('budget cap', () => {
     expect(budgetChangeRefusal(59n, 60n)).toMatch(/already commit 60 rials/);
   });
 });
+
+describe('what tranches commit once money follows results', () => {
+  it('counts a tranche less what its lapsed remainder gave up, and a rejected one only what it released', () => {
+    expect(
+      committedRials([
+        { amountRials: 1000n, state: 'closed', releasedRials: 700n, givenUpRials: 300n },
+        { amountRials: 1300n, state: 'waiting_on_items', releasedRials: 0n, givenUpRials: 0n },
+        { amountRials: 500n, state: 'rejected', releasedRials: 200n, givenUpRials: 0n },
+      ]),
+    ).toBe(700n + 1300n + 200n);
+  });
+});

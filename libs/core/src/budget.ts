@@ -3,10 +3,15 @@
  * and a funded budget may not fall below what they already commit. Integer rials throughout.
  */
 
-/** Sum of the amounts of a project's tranches that still count against its budget. */
-export function committedRials(tranches: ReadonlyArray<{ amountRials: bigint; state: string }>): bigint {
+/**
+ * What a project's tranches commit of its budget: each its amount less what its lapsed remainder gave up
+ * (carried into another tranche or returned), a rejected one only what it had released before.
+ */
+export function committedRials(
+  tranches: ReadonlyArray<{ amountRials: bigint; state: string; releasedRials?: bigint; givenUpRials?: bigint }>,
+): bigint {
   let total = 0n;
-  for (const t of tranches) if (t.state !== 'rejected') total += t.amountRials;
+  for (const t of tranches) total += t.state === 'rejected' ? (t.releasedRials ?? 0n) : t.amountRials - (t.givenUpRials ?? 0n);
   return total;
 }
 

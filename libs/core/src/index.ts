@@ -13,4 +13,5 @@ export * from './verification';
 export * from './ledger';
 export * from './plan';
 export * from './spending';
+export * from './release-rule';
 export * from './paging';

@@ -1,4 +1,4 @@
-import { debitAndCredit, releasePostings } from './ledger';
+import { debitAndCredit, installmentCredits, releasePostings } from './ledger';
 
 describe('double entry of a release', () => {
   it('debits the treasury the whole amount and credits each agency its share', () => {
@@ -25,5 +25,35 @@ describe('double entry of a release', () => {
   it('splits a signed amount into debit and credit', () => {
     expect(debitAndCredit(-7n)).toEqual({ debitRials: 7n, creditRials: 0n });
     expect(debitAndCredit(7n)).toEqual({ debitRials: 0n, creditRials: 7n });
+  });
+});
+
+describe('credits of an installment', () => {
+  const owed = [
+    { organizationId: 'a', amountRials: 334n },
+    { organizationId: 'b', amountRials: 666n },
+  ];
+
+  it('shares it by what each agency is still owed, exactly', () => {
+    expect(installmentCredits(300n, owed)).toEqual([
+      { organizationId: 'a', amountRials: 100n },
+      { organizationId: 'b', amountRials: 200n },
+    ]);
+  });
+
+  it('pays each agency exactly what it is owed with the last rial, and never past it', () => {
+    let left = owed.map((o) => ({ ...o }));
+    for (const installment of [1n, 333n, 7n, 659n]) {
+      const credits = installmentCredits(installment, left);
+      expect(credits.reduce((s, c) => s + c.amountRials, 0n)).toBe(installment);
+      left = left.map((o, i) => ({ ...o, amountRials: o.amountRials - credits[i].amountRials }));
+      for (const o of left) expect(o.amountRials >= 0n).toBe(true);
+    }
+    expect(left.map((o) => o.amountRials)).toEqual([0n, 0n]);
+  });
+
+  it('refuses an installment larger than what is still owed', () => {
+    expect(() => installmentCredits(1001n, owed)).toThrow(/does not fit/);
+    expect(() => installmentCredits(0n, owed)).toThrow(/does not fit/);
   });
 });

@@ -2,7 +2,7 @@
  * Double entry for money released: each release debits the PBO treasury by the whole amount and
  * credits every receiving agency its share, so the ledger always balances. Integer rials throughout.
  */
-import { sumRials } from './money';
+import { allocateProportionally, sumRials } from './money';
 
 /** One side of a release: `organizationId` null is the treasury; a negative amount debits, a positive one credits. */
 export interface ReleasePosting {
@@ -31,4 +31,22 @@ export function releasePostings(
 /** A signed amount as the debit and credit columns of a posting (one of them is 0). */
 export function debitAndCredit(amountRials: bigint): { debitRials: bigint; creditRials: bigint } {
   return { debitRials: amountRials < 0n ? -amountRials : 0n, creditRials: amountRials > 0n ? amountRials : 0n };
+}
+
+/**
+ * Who receives how much of one installment: shares in proportion to what each agency is still owed by
+ * the tranche (its allocation, carried-in shares included, less what it was credited before), so no
+ * agency is credited past its allocation and the installment that pays the tranche's last rial pays
+ * each agency exactly what it is still owed. Throws when the installment exceeds what is still owed.
+ */
+export function installmentCredits(
+  installmentRials: bigint,
+  owed: ReadonlyArray<{ organizationId: string; amountRials: bigint }>,
+): Array<{ organizationId: string; amountRials: bigint }> {
+  const left = sumRials(owed.map((o) => o.amountRials));
+  if (installmentRials <= 0n || installmentRials > left) {
+    throw new Error(`an installment of ${installmentRials} rials does not fit the ${left} rials still owed`);
+  }
+  const shares = allocateProportionally(installmentRials, owed.map((o) => o.amountRials));
+  return owed.map((o, i) => ({ organizationId: o.organizationId, amountRials: shares[i] }));
 }

@@ -50,8 +50,8 @@ describe('creating a tranche', () => {
     ]);
   });
 
-  it('counts every state but released and rejected as open', () => {
-    expect(OPEN_TRANCHE_STATES).toEqual(['waiting_on_items', 'awaiting_approval', 'held', 'approved']);
+  it('counts every state but released, closed and rejected as open', () => {
+    expect(OPEN_TRANCHE_STATES).toEqual(['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'lapsed']);
   });
 });
 
@@ -80,9 +80,23 @@ describe('what a tranche waits on', () => {
     expect(waitsOn({ state: 'approved', createdBy: 'c' }, gate)).toEqual([{ kind: 'release' }]);
   });
 
-  it('waits on nothing once released or rejected', () => {
+  it('waits on nothing once released, closed or rejected', () => {
     expect(waitsOn({ state: 'released', createdBy: 'c' }, gate, [hold])).toEqual([]);
+    expect(waitsOn({ state: 'closed', createdBy: 'c' }, gate, [hold])).toEqual([]);
     expect(waitsOn({ state: 'rejected', createdBy: 'c' }, gate, [hold])).toEqual([]);
+  });
+
+  it('with the gate open, waits on what the release rule waits for; once lapsed, on a remainder decision', () => {
+    const open = [gate[0]];
+    expect(waitsOn({ state: 'waiting_on_items', createdBy: 'c' }, open, [], 'below_minimum')).toEqual([
+      { kind: 'earned_progress', wait: 'below_minimum' },
+    ]);
+    // A closed gate names its items, whatever the rule says.
+    expect(waitsOn({ state: 'waiting_on_items', createdBy: 'c' }, gate, [], 'gate_closed').map((w) => w.kind)).toEqual([
+      'verification',
+      'declaration',
+    ]);
+    expect(waitsOn({ state: 'lapsed', createdBy: 'c' }, open, [hold])).toEqual([{ kind: 'remainder_decision', excludedDecider: 'c' }]);
   });
 });
 

@@ -4,13 +4,18 @@
  * authority), the payment's re-checks, and what a tranche still waits on.
  */
 import { allocateProportionally, sumRials } from './money';
+import type { ReleaseWaitReason } from './release-rule';
 
 export const TRANCHE_STATES = [
   'waiting_on_items',
   'awaiting_approval',
   'held',
   'approved',
+  /** Its due date passed with money not released; the remainder awaits a PBO decision (release-rule.ts). */
+  'lapsed',
   'released',
+  /** Its lapsed remainder was carried forward or returned to the budget; what it released stays. */
+  'closed',
   'rejected',
 ] as const;
 export type TrancheState = (typeof TRANCHE_STATES)[number];
@@ -18,7 +23,7 @@ export type TrancheState = (typeof TRANCHE_STATES)[number];
 export const TRANCHE_DECISIONS = ['approve', 'hold', 'reject'] as const;
 export type TrancheDecisionAction = (typeof TRANCHE_DECISIONS)[number];
 
-export const TERMINAL_TRANCHE_STATES: readonly TrancheState[] = ['released', 'rejected'];
+export const TERMINAL_TRANCHE_STATES: readonly TrancheState[] = ['released', 'closed', 'rejected'];
 
 export function isTerminal(state: TrancheState): boolean {
   return TERMINAL_TRANCHE_STATES.includes(state);
@@ -275,27 +280,36 @@ export type WaitingOn =
   | { kind: 'verification'; item: WaitingItemRef; declarationId: string; declaredPercent: number }
   | { kind: 'pbo_decision'; excludedApprover: string }
   | { kind: 'committee_hold'; holdId: string; reason: string; placedAt: Date }
-  | { kind: 'release' };
+  | { kind: 'release' }
+  /** The gate is open, but the release rule has nothing (more) to pay yet: more verified progress, or the due date. */
+  | { kind: 'earned_progress'; wait: ReleaseWaitReason }
+  /** The due date passed; a PBO officer other than the creator decides the lapsed remainder. */
+  | { kind: 'remainder_decision'; excludedDecider: string };
 
 /**
  * Exactly what stands between the tranche and its release, in words an agency or officer can act on:
  * nothing once it is released or rejected; the committee's holds and then the payment once approved;
  * the holds and a PBO officer other than its creator while it awaits a decision; otherwise each
- * gating item below 100% verified (a full declaration waits on its verification, else on a declaration).
+ * gating item below 100% verified (a full declaration waits on its verification, else on a declaration);
+ * with the gate open, what the release rule waits for (`releaseWait`, release-rule.ts); once lapsed, the
+ * decision on the remainder.
  */
 export function waitsOn(
   tranche: { readonly state: TrancheState; readonly createdBy: string },
   gate: readonly WaitingGateItem[],
   holds: readonly WaitingHold[] = [],
+  releaseWait?: ReleaseWaitReason,
 ): WaitingOn[] {
   if (isTerminal(tranche.state)) return [];
+  if (tranche.state === 'lapsed') return [{ kind: 'remainder_decision', excludedDecider: tranche.createdBy }];
   const held: WaitingOn[] = holds.map((h) => ({ kind: 'committee_hold', holdId: h.id, reason: h.reason, placedAt: h.placedAt }));
   if (tranche.state === 'approved') return [...held, { kind: 'release' }];
   if (tranche.state === 'awaiting_approval' || tranche.state === 'held') {
     return [...held, { kind: 'pbo_decision', excludedApprover: tranche.createdBy }];
   }
-  return gate
-    .filter((g) => g.verifiedPercent < 100)
+  const belowFull = gate.filter((g) => g.verifiedPercent < 100);
+  if (belowFull.length === 0 && releaseWait && releaseWait !== 'gate_closed') return [{ kind: 'earned_progress', wait: releaseWait }];
+  return belowFull
     .map((g): WaitingOn => {
       const item = { id: g.id, code: g.code, projectCode: g.projectCode };
       return g.pendingDeclaration && g.pendingDeclaration.percent === 100

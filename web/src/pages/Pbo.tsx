@@ -1,26 +1,55 @@
-import { useState } from 'react';
-import { api } from '../api';
+import { Fragment, useState } from 'react';
+import { api, ApiError } from '../api';
 import { useApp } from '../app-context';
-import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Section, StateBadge, useLoad, usePaged } from '../ui';
+import { dateExample, digits, formatMoney } from '../format';
+import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Percent, Section, StateBadge, typedDate, useLoad, usePaged } from '../ui';
 
-const PIPELINE = ['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'released'] as const;
+const PIPELINE = ['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'lapsed', 'released', 'closed'] as const;
+
+/** States a lapsed remainder may be carried into (open, and not lapsed itself). */
+const CARRY_TARGET_STATES = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
 
 export function WaitsOn({ waitsOn }: { waitsOn: any[] }) {
-  const { t, lang } = useApp();
+  const { t } = useApp();
   if (!waitsOn?.length) return null;
   return (
     <ul className="waits-on">
       {waitsOn.map((w, k) => (
-        <li key={k} data-kind={w.kind}>
+        <li key={k} data-kind={w.kind} data-wait={w.wait}>
           {w.kind === 'declaration' && <>{t('waitsDeclaration')} {w.item.projectCode} · <Num value={w.item.code} /></>}
           {w.kind === 'verification' && <>{t('waitsVerification')} {w.item.projectCode} · <Num value={w.item.code} /></>}
           {w.kind === 'pbo_decision' && t('waitsPbo')}
           {w.kind === 'release' && t('waitsRelease')}
           {w.kind === 'committee_hold' && <>{t('waitsHold')}: {w.reason} (<DateText value={w.placedAt} />)</>}
-          {lang === 'en' ? '' : ''}
+          {w.kind === 'earned_progress' && <>{t('waitsEarned')}: {t(`wait_${w.wait}` as any) ?? w.wait}</>}
+          {w.kind === 'remainder_decision' && t('waitsRemainder')}
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A release rule in words: "pro rata, min 1 rial", "banded: ≥80%: 100%, ≥50%: 70%". */
+export function RuleText({ rule }: { rule: any }) {
+  const { t, lang } = useApp();
+  const comma = lang === 'fa' ? '، ' : ', ';
+  if (!rule) return null;
+  return (
+    <span className="rule-text" data-rule={rule.kind}>
+      {t(`rule_${rule.kind}` as any) ?? rule.kind}
+      {rule.kind === 'pro_rata' && <>{comma}{t('minInstallment')} <Money rials={rule.minInstallmentRials} /></>}
+      {rule.kind === 'banded' && (
+        <>
+          {': '}
+          {rule.bands.map((b: any, i: number) => (
+            <Fragment key={i}>
+              {i > 0 && comma}
+              <span className="band" data-band={i}>≥<Percent value={b.fromPercent} />: <Percent value={b.payPercent} /></span>
+            </Fragment>
+          ))}
+        </>
+      )}
+    </span>
   );
 }
 
@@ -54,16 +83,186 @@ function DecisionForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
   );
 }
 
-export function TrancheCard({ tranche, onChange }: { tranche: any; onChange(): void }) {
+/** What only the single tranche answers: earned, shortfall, installments, the next one, remainder decisions. */
+function TrancheDetails({ tranche }: { tranche: any }) {
   const { t } = useApp();
+  // Re-read whenever the summary moves (a decision, an installment, a carried-in remainder).
+  const version = `${tranche.state}|${tranche.stateChangedAt}|${tranche.releasedRials}|${tranche.amountRials}`;
+  const detail = useLoad(() => api('GET', `/api/tranches/${tranche.id}`), [tranche.id, version]);
   return (
-    <article className="tranche" data-tranche={tranche.number} data-state={tranche.state}>
+    <Loading state={detail}>
+      {() => {
+        const d = detail.data;
+        const next = d.nextInstallment;
+        return (
+          <div className="tranche-details">
+            <p>
+              <span data-money="earned">{t('earned')} <Money rials={d.earnedRials} /></span>
+              {' · '}{t('fundedVerified')} <Percent value={d.fundedVerifiedHundredths / 100} />
+              {BigInt(d.shortfallRials) > 0n && <span className="shortfall" data-money="shortfall"> · {t('shortfall')} <Money rials={d.shortfallRials} /></span>}
+            </p>
+            <h4>{t('installments')}</h4>
+            {d.installments.length === 0 ? <p className="muted">{t('noInstallments')}</p> : (
+              <table className="installments">
+                <tbody>
+                  {d.installments.map((i: any) => (
+                    <tr key={i.number} data-installment={i.number}>
+                      <td><Num value={i.number} /></td>
+                      <td><Money rials={i.amountRials} /></td>
+                      <td><StateBadge state={i.state} /></td>
+                      <td>{i.approvedByName ? <>{t('approvedBy')} {i.approvedByName}</> : '—'}</td>
+                      <td><DateText value={i.releasedAt} time /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {next && (
+              <p className="next-installment" data-waiting-for={next.waitingFor ?? ''}>
+                {t('nextInstallment')} <Num value={next.number} />
+                {next.final && <> ({t('finalInstallment')})</>}:{' '}
+                {next.waitingFor === null ? (
+                  <>{t('payable')} <Money rials={next.payableRials} /></>
+                ) : (
+                  <>
+                    {t('waitingFor')} {t(`wait_${next.waitingFor}` as any) ?? next.waitingFor}
+                    {next.moreToEarnRials && <> · {t('moreToEarn')} <Money rials={next.moreToEarnRials} /></>}
+                  </>
+                )}
+              </p>
+            )}
+            {d.carriedIn.length > 0 && (
+              <ul className="carried-in">
+                {d.carriedIn.map((c: any) => (
+                  <li key={c.decisionId}>{t('carriedIn')} <Num value={c.fromTrancheNumber} />: <Money rials={c.amountRials} /></li>
+                ))}
+              </ul>
+            )}
+            {d.remainderDecisions.length > 0 && (
+              <>
+                <h4>{t('remainderDecisions')}</h4>
+                <ul className="remainder-decisions">
+                  {d.remainderDecisions.map((r: any) => (
+                    <li key={r.id} data-action={r.action} data-status={r.status}>
+                      {t(r.action)} · {t(r.status)}
+                      {r.remainderRials && <> · <Money rials={r.remainderRials} /></>}
+                      {r.dueAt && <> · {t('due')} <DateText value={r.dueAt} /></>}
+                      {' · '}{r.decidedByName ?? ''} (<DateText value={r.requestedAt} />): {r.reason}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+        );
+      }}
+    </Loading>
+  );
+}
+
+/** A PBO decision on a lapsed tranche's remainder; four eyes (the creator is refused with 403, shown). */
+function RemainderForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
+  const { t, lang, toman } = useApp();
+  const [action, setAction] = useState('carry_forward');
+  const [target, setTarget] = useState('');
+  const [due, setDue] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const siblings = useLoad(() => api('GET', `/api/projects/${tranche.projectId}/tranches`), [tranche.projectId]);
+  const targets: any[] = (siblings.data ?? []).filter((x: any) => x.id !== tranche.id && CARRY_TARGET_STATES.includes(x.state));
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { action, reason };
+      if (action === 'carry_forward' && target) body.targetTrancheId = target;
+      if (action === 'extend' && due.trim()) body.dueAt = typedDate(due, lang, 'dueAt', t('dateFormat'));
+      await api('POST', `/api/tranches/${tranche.id}/remainder`, body);
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fields = ['action', 'targetTrancheId', 'dueAt', 'reason'];
+  return (
+    <form className="remainder decide" onSubmit={submit} data-remainder={tranche.id}>
+      <label>
+        <strong>{t('remainderDecision')}</strong>
+        <select name="action" value={action} onChange={(e) => setAction(e.target.value)}>
+          {(['carry_forward', 'return_to_budget', 'extend'] as const).map((a) => <option key={a} value={a}>{t(a)}</option>)}
+        </select>
+        <FieldError error={error} field="action" />
+      </label>
+      {action === 'carry_forward' && (
+        <label>
+          {t('targetTranche')}
+          <select name="targetTrancheId" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">{targets.length ? '—' : t('noOpenTranche')}</option>
+            {targets.map((x) => (
+              <option key={x.id} value={x.id}>
+                {`${t('tranche')} ${digits(x.number, lang)} · ${formatMoney(x.amountRials, lang, toman)}${x.title ? ` — ${x.title}` : ''}`}
+              </option>
+            ))}
+          </select>
+          <FieldError error={error} field="targetTrancheId" />
+        </label>
+      )}
+      {action === 'extend' && (
+        <label>
+          {t('newDueDate')}
+          <input name="dueAt" value={due} onChange={(e) => setDue(e.target.value)} placeholder={dateExample(lang)} dir="ltr" />
+          <FieldError error={error} field="dueAt" />
+        </label>
+      )}
+      <label>
+        {t('reason')}
+        <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+        <FieldError error={error} field="reason" />
+      </label>
+      <button type="submit" disabled={busy}>{t('decide')}</button>
+      {error instanceof ApiError && error.status === 403 ? (
+        <div className="form-error" role="alert" data-status="403">{t('notByCreator')}</div>
+      ) : (
+        <FormError error={error} fields={fields} />
+      )}
+    </form>
+  );
+}
+
+export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranche: any; onChange(): void; detailsOpen?: boolean }) {
+  const { t, user } = useApp();
+  const [open, setOpen] = useState(detailsOpen);
+  const undisbursed = BigInt(tranche.undisbursedRials ?? '0');
+  const released = BigInt(tranche.releasedRials ?? '0');
+  return (
+    <article className="tranche" data-tranche={tranche.number} data-id={tranche.id} data-state={tranche.state}>
       <header>
-        <strong>{t('tranche')} <Num value={tranche.number} /></strong> <StateBadge state={tranche.state} />{' '}
+        <strong>{t('tranche')} <Num value={tranche.number} /></strong>{tranche.title && <> — {tranche.title}</>} <StateBadge state={tranche.state} />{' '}
         <a href={`#/projects/${tranche.projectId}`}>{t('project')}</a> · <Money rials={tranche.amountRials} />
       </header>
+      <p className="terms">
+        {t('releaseRule')}: <RuleText rule={tranche.releaseRule} />
+        {tranche.dueAt && <span className="due" data-due={tranche.dueAt}> · {t('due')} <DateText value={tranche.dueAt} /></span>}
+      </p>
+      {(released > 0n || tranche.releaseRule?.kind !== 'all_or_nothing' || tranche.state === 'lapsed' || undisbursed > 0n) && (
+        <p className="money-line">
+          <span data-money="released">{t('releasedAmount')} <Money rials={tranche.releasedRials} /></span>
+          {(tranche.state === 'lapsed' || undisbursed > 0n) && (
+            <span data-money="undisbursed"> · {t('undisbursed')} <Money rials={tranche.undisbursedRials} /></span>
+          )}
+        </p>
+      )}
       <WaitsOn waitsOn={tranche.waitsOn} />
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>{t('details')}</summary>
+        {open && <TrancheDetails tranche={tranche} />}
+      </details>
       <DecisionForm tranche={tranche} onDone={onChange} />
+      {user?.role === 'pbo' && tranche.state === 'lapsed' && <RemainderForm tranche={tranche} onDone={onChange} />}
     </article>
   );
 }

@@ -118,6 +118,7 @@ export function PortalProject({ id }: { id: string }) {
                   {p.tranches.map((x: any) => (
                     <li key={x.number} data-tranche={x.number} data-state={x.state}>
                       <Num value={x.number} /> · <StateBadge state={x.state} /> · <Money rials={x.amountRials} />
+                      {' '}· {t('releasedAmount')} <Money rials={x.releasedRials} /> · {t('earned')} <Money rials={x.earnedRials} />
                       {x.releasedAt && <> · <DateText value={x.releasedAt} /></>}
                     </li>
                   ))}

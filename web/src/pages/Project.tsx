@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
+import { dateExample, digits, typedRials } from '../format';
 import { ActionChainGraph, ProgressChart } from '../graph';
-import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, StateBadge, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, typedDate, useLoad } from '../ui';
+import { TrancheCard } from './Pbo';
 
 const CATEGORIES = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
 
@@ -98,6 +100,133 @@ function RevisionForm({ projectId, plan }: { projectId: string; plan: any }) {
   );
 }
 
+const RULE_KINDS = ['all_or_nothing', 'pro_rata', 'banded'] as const;
+type RuleKind = (typeof RULE_KINDS)[number];
+interface BandRow { fromPercent: string; payPercent: string }
+const DEFAULT_BANDS: BandRow[] = [{ fromPercent: '80', payPercent: '100' }, { fromPercent: '50', payPercent: '70' }];
+/** A percent as typed; left empty, null (the server names the field). */
+const percentOf = (text: string) => (text.trim() === '' ? null : Number(text));
+
+/** A PBO officer creates a tranche: items by checkbox, an optional amount, a release rule and a due date. */
+function NewTrancheForm({ projectId, items, fundedBy, onDone }: { projectId: string; items: any[]; fundedBy: Map<string, number[]>; onDone(): void }) {
+  const { t, lang } = useApp();
+  const [funded, setFunded] = useState<string[]>([]);
+  const [amount, setAmount] = useState('');
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState<RuleKind>('all_or_nothing');
+  const [minInstallment, setMinInstallment] = useState('1');
+  const [bands, setBands] = useState<BandRow[]>(DEFAULT_BANDS);
+  const [due, setDue] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<number | null>(null);
+  const toggle = (id: string, on: boolean) => setFunded(on ? [...funded, id] : funded.filter((x) => x !== id));
+  const setBand = (i: number, key: keyof BandRow, value: string) => setBands(bands.map((b, k) => (k === i ? { ...b, [key]: value } : b)));
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setCreated(null);
+    setBusy(true);
+    try {
+      const releaseRule =
+        kind === 'pro_rata' ? { kind, minInstallmentRials: typedRials(minInstallment) }
+        : kind === 'banded' ? { kind, bands: bands.map((b) => ({ fromPercent: percentOf(b.fromPercent), payPercent: percentOf(b.payPercent) })) }
+        : { kind };
+      const body: Record<string, unknown> = { fundedItemIds: funded, releaseRule };
+      if (amount.trim()) body.amountRials = typedRials(amount);
+      if (title.trim()) body.title = title.trim();
+      if (due.trim()) body.dueAt = typedDate(due, lang, 'dueAt', t('dateFormat'));
+      const tranche = await api('POST', `/api/projects/${projectId}/tranches`, body);
+      setCreated(tranche.number);
+      setFunded([]);
+      setAmount('');
+      setTitle('');
+      setDue('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="new-tranche" onSubmit={submit}>
+      <fieldset>
+        <legend>{t('fundedItems')}</legend>
+        {items.map((i) => (
+          <label key={i.id} className="check">
+            <input type="checkbox" name="fundedItemIds" value={i.id} data-item-code={i.code} checked={funded.includes(i.id)} onChange={(e) => toggle(i.id, e.target.checked)} />
+            <Num value={i.code} /> · {lang === 'fa' ? i.titleFa : i.titleEn} · <Money rials={i.budgetRials} />
+            {fundedBy.get(i.id)?.length ? <span className="muted"> ({t('fundedByTranche')} {digits(fundedBy.get(i.id)!.join(lang === 'fa' ? '، ' : ', '), lang)})</span> : null}
+          </label>
+        ))}
+        <FieldError error={error} field="fundedItemIds" />
+      </fieldset>
+      <label>
+        {t('amountOptional')}
+        <input name="amountRials" value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="numeric" dir="ltr" />
+        <FieldError error={error} field="amountRials" />
+      </label>
+      <label>
+        {t('title')}
+        <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} />
+        <FieldError error={error} field="title" />
+      </label>
+      <label>
+        {t('releaseRule')}
+        <select name="ruleKind" value={kind} onChange={(e) => setKind(e.target.value as RuleKind)}>
+          {RULE_KINDS.map((k) => <option key={k} value={k}>{t(`rule_${k}`)}</option>)}
+        </select>
+        <FieldError error={error} field="releaseRule.kind" />
+      </label>
+      {kind === 'pro_rata' && (
+        <label>
+          {t('minInstallmentRials')}
+          <input name="minInstallmentRials" value={minInstallment} onChange={(e) => setMinInstallment(e.target.value)} inputMode="numeric" dir="ltr" />
+          <FieldError error={error} field="releaseRule.minInstallmentRials" />
+        </label>
+      )}
+      {kind === 'banded' && (
+        <fieldset className="bands">
+          <legend>{t('bands')}</legend>
+          <table>
+            <thead><tr><th /><th>{t('fromPercent')}</th><th>{t('payPercent')}</th><th /></tr></thead>
+            <tbody>
+              {bands.map((b, i) => (
+                <tr key={i} data-band={i}>
+                  <td><Num value={i + 1} /></td>
+                  <td>
+                    <input name="fromPercent" type="number" min={0} max={100} step={1} value={b.fromPercent} onChange={(e) => setBand(i, 'fromPercent', e.target.value)} />
+                    <FieldError error={error} field={`releaseRule.bands[${i}].fromPercent`} />
+                  </td>
+                  <td>
+                    <input name="payPercent" type="number" min={0} max={100} step={1} value={b.payPercent} onChange={(e) => setBand(i, 'payPercent', e.target.value)} />
+                    <FieldError error={error} field={`releaseRule.bands[${i}].payPercent`} />
+                  </td>
+                  <td>
+                    <button type="button" className="remove-band" onClick={() => setBands(bands.filter((_, k) => k !== i))}>{t('remove')}</button>
+                    <FieldError error={error} field={`releaseRule.bands[${i}]`} exact />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" className="add-band" onClick={() => setBands([...bands, { fromPercent: '', payPercent: '' }])}>{t('addBand')}</button>
+          <FieldError error={error} field="releaseRule.bands" exact />
+        </fieldset>
+      )}
+      <label>
+        {kind === 'banded' ? t('dueDate') : t('dueDateOptional')}
+        <input name="dueAt" value={due} onChange={(e) => setDue(e.target.value)} placeholder={dateExample(lang)} dir="ltr" />
+        <FieldError error={error} field="dueAt" />
+      </label>
+      <button type="submit" disabled={busy}>{t('createTranche')}</button>
+      {created !== null && <span className="ok" data-created={created}>✓ {t('created')}: {t('tranche')} <Num value={created} /></span>}
+      <FormError error={error} fields={['fundedItemIds', 'amountRials', 'title', 'releaseRule', 'dueAt', 'additionalGateItemIds']} />
+    </form>
+  );
+}
+
 export function ProjectPage({ id }: { id: string }) {
   const { t, lang, user } = useApp();
   const project = useLoad(() => api('GET', `/api/projects/${id}`), [id]);
@@ -106,6 +235,11 @@ export function ProjectPage({ id }: { id: string }) {
   const tranches = useLoad(() => api('GET', `/api/projects/${id}/tranches`), [id]);
   // The public view carries which tranche funds each item; a confidential project falls back to the plan.
   const chain = useLoad(() => api('GET', `/api/public/projects/${id}`), [id]);
+  const fundedBy = new Map<string, number[]>((chain.data?.items ?? []).map((i: any) => [i.id, i.fundedByTranches ?? []]));
+  const reloadTranches = () => {
+    tranches.reload();
+    chain.reload();
+  };
   return (
     <div className="workspace" data-workspace="project">
       <Loading state={project}>{() => <ProjectSummary p={project.data} />}</Loading>
@@ -137,14 +271,23 @@ export function ProjectPage({ id }: { id: string }) {
       <Loading state={tranches}>
         {() => (
           <Section title={t('trancheTimeline')}>
+            {tranches.data.length === 0 && <p className="muted">{t('nothing')}</p>}
             <ol className="timeline">
               {tranches.data.map((x: any) => (
-                <li key={x.id}><Num value={x.number} /> · <StateBadge state={x.state} /> · <Money rials={x.amountRials} /> · <DateText value={x.stateChangedAt} time /></li>
+                <li key={x.id} data-tranche={x.number} data-state={x.state}>
+                  <DateText value={x.stateChangedAt} time />
+                  <TrancheCard tranche={x} onChange={reloadTranches} detailsOpen />
+                </li>
               ))}
             </ol>
           </Section>
         )}
       </Loading>
+      {user?.role === 'pbo' && plan.data && (
+        <Section title={t('newTranche')} id="new-tranche">
+          <NewTrancheForm projectId={id} items={plan.data.items.filter((i: any) => !i.removedAt)} fundedBy={fundedBy} onDone={reloadTranches} />
+        </Section>
+      )}
       <Challenges projectId={id} items={plan.data?.items ?? []} />
       {user?.role === 'agency' && plan.data && (
         <Section title={t('revisions')}><RevisionForm projectId={id} plan={plan.data} /></Section>

@@ -160,7 +160,7 @@ export class PlanRevisionsRepository {
       m,
       `SELECT t.number, t.amount_rials::text AS "amountRials", array_agg(i.code) AS codes
          FROM tranches t JOIN tranche_items ti ON ti.tranche_id = t.id AND ti.role = 'funds' JOIN action_items i ON i.id = ti.item_id
-        WHERE t.project_id = $1 AND t.state NOT IN ('released', 'rejected') GROUP BY t.id`,
+        WHERE t.project_id = $1 AND t.state NOT IN ('released', 'closed', 'rejected') GROUP BY t.id`,
       [projectId],
     );
     return found.map((t) => ({ number: t.number, amountRials: BigInt(t.amountRials), codes: t.codes }));

@@ -146,8 +146,13 @@ export class ChallengesRepository {
   }
 
   /** The tranche, locked while spending against it is reported. */
-  async lockTranche(m: EntityManager, trancheId: string): Promise<{ id: string; state: string } | null> {
-    return row(m, 'SELECT id, state FROM tranches WHERE id = $1 FOR UPDATE', [trancheId]);
+  async lockTranche(m: EntityManager, trancheId: string): Promise<{ id: string; state: string; releasedRials: bigint } | null> {
+    const found = await row<{ id: string; state: string; releasedRials: string }>(
+      m,
+      'SELECT id, state, released_rials::text AS "releasedRials" FROM tranches WHERE id = $1 FOR UPDATE',
+      [trancheId],
+    );
+    return found && { ...found, releasedRials: BigInt(found.releasedRials) };
   }
 
   /** What the agency received from the tranche, and what it already reported spent of it. */

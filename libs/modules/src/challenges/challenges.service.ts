@@ -119,7 +119,8 @@ export class ChallengesService {
     return this.db.transaction(async (tx) => {
       const tranche = await this.challenges.lockTranche(tx, trancheId);
       if (!tranche) throw new NotFound('tranche', trancheId);
-      if (tranche.state !== 'released') throw new Conflict('spending is reported against released tranches only', 'not_released');
+      // A tranche paying in installments takes spending reports from its first installment on.
+      if (tranche.releasedRials === 0n) throw new Conflict('spending is reported against released tranches only', 'not_released');
       const { received, spent } = await this.challenges.receivedAndSpent(tx, trancheId, actor.organizationId);
       const refusal = spendingRefusal(received, spent, amount);
       if (refusal?.reason === 'not_recipient') throw new Forbidden(refusal.message, 'not_recipient');

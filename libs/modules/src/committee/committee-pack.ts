@@ -52,6 +52,7 @@ const LABELS = {
       accepted: 'تأیید', accepted_lower: 'تأیید با درصد کمتر', rejected: 'رد', revoked: 'ابطال تأیید',
       opened: 'گشایش', climbed: 'ارتقای سطح', resolved: 'حل', decided: 'تصمیم کمیته',
       released: 'پرداخت', held: 'توقف', hold_placed: 'توقف کمیته', hold_lifted: 'رفع توقف',
+      lapsed: 'سررسید و مانده پرداخت‌نشده', closed: 'تصمیم دربارهٔ مانده',
     } as Record<string, string>,
   },
   en: {
@@ -69,11 +70,12 @@ const LABELS = {
     detail: 'Detail',
     name: 'Name',
     none: 'Nothing this month.',
-    counts: ['Verified', 'Cases opened', 'Climbed', 'Resolved', 'Tranches released', 'Rials released', 'Held'],
+    counts: ['Verified', 'Cases opened', 'Climbed', 'Resolved', 'Payments (tranches and installments)', 'Rials released', 'Held'],
     kinds: {
       accepted: 'accepted', accepted_lower: 'accepted at a lower percent', rejected: 'rejected', revoked: 'verification revoked',
       opened: 'opened', climbed: 'climbed a level', resolved: 'resolved', decided: 'committee decision',
       released: 'released', held: 'held by PBO', hold_placed: 'committee hold', hold_lifted: 'hold lifted',
+      lapsed: 'due date passed: remainder lapsed', closed: 'remainder decided',
     } as Record<string, string>,
   },
 };

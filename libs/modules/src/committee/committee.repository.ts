@@ -73,16 +73,23 @@ export class CommitteeRepository {
     );
   }
 
-  /** Tranches released or held by PBO, and committee holds placed or lifted. */
+  /** Payments (tranches and installments), tranches held by PBO or lapsed, remainders decided, committee holds placed or lifted. */
   async tranches(m: EntityManager, start: Date, end: Date, after: PackKey, limit: number): Promise<KeyedPackRow[]> {
     return rows<KeyedPackRow>(
       m,
       `SELECT x.at, x.kind, ${PLACE}, ${AGENCY('o')}, NULL AS item, x.detail,
               x.at::text AS key_at, x.id AS key_id, x.part AS key_part FROM (
-         SELECT e.at, e.id::text AS id, 0 AS part, e.to_state AS kind, t.project_id,
-                jsonb_build_object('tranche', t.number, 'amountRials', t.amount_rials::text, 'reason', e.reason) AS detail
+         -- Every payment (a whole tranche, or one installment: its event names its ledger entry), each lapse
+         -- (with what lapsed) and each decision on a remainder.
+         SELECT e.at, e.id::text AS id, 0 AS part, CASE WHEN e.detail ? 'ledgerEntryId' THEN 'released' ELSE e.to_state END AS kind,
+                t.project_id,
+                jsonb_build_object('tranche', t.number, 'installment', e.detail->'installment',
+                                   'amountRials', coalesce(e.detail->>'amountRials', e.detail->>'undisbursedRials',
+                                                           e.detail->>'remainderRials', t.amount_rials::text),
+                                   'decision', e.detail->'decision', 'reason', e.reason) AS detail
            FROM tranche_events e JOIN tranches t ON t.id = e.tranche_id
-          WHERE e.at >= $1 AND e.at < $2 AND e.to_state IN ('released', 'held') AND ${AFTER('e.at', 'e.id', '0')}
+          WHERE e.at >= $1 AND e.at < $2 AND (e.detail ? 'ledgerEntryId' OR e.to_state IN ('held', 'lapsed', 'closed'))
+            AND ${AFTER('e.at', 'e.id', '0')}
          UNION ALL
          SELECT h.placed_at, h.id::text, 1, 'hold_placed', h.project_id, jsonb_build_object('reason', h.reason)
            FROM tranche_holds h WHERE h.placed_at >= $1 AND h.placed_at < $2 AND ${AFTER('h.placed_at', 'h.id', '1')}
@@ -119,9 +126,11 @@ export class CommitteeRepository {
              FROM escalation_ladder e JOIN escalation_cases c ON c.id = e.case_id JOIN action_items i ON i.id = c.item_id
             WHERE e.at >= $1 AND e.at < $2 AND e.kind IN ('opened', 'climbed', 'resolved', 'decided')
            UNION ALL
-           SELECT e.to_state, t.project_id, (SELECT lead_agency_id FROM projects WHERE id = t.project_id), t.amount_rials
+           SELECT CASE WHEN e.detail ? 'ledgerEntryId' THEN 'released' ELSE e.to_state END, t.project_id,
+                  (SELECT lead_agency_id FROM projects WHERE id = t.project_id),
+                  coalesce((e.detail->>'amountRials')::numeric, t.amount_rials)
              FROM tranche_events e JOIN tranches t ON t.id = e.tranche_id
-            WHERE e.at >= $1 AND e.at < $2 AND e.to_state IN ('released', 'held')
+            WHERE e.at >= $1 AND e.at < $2 AND (e.detail ? 'ledgerEntryId' OR e.to_state IN ('held', 'lapsed', 'closed'))
            UNION ALL
            SELECT 'hold_placed', h.project_id, (SELECT lead_agency_id FROM projects WHERE id = h.project_id), NULL
              FROM tranche_holds h WHERE h.placed_at >= $1 AND h.placed_at < $2

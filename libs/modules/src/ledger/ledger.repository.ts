@@ -8,6 +8,10 @@ export interface NewLedgerEntry {
   projectId: string;
   amountRials: bigint;
   approvedBy: string;
+  /** 1, 2, … within the tranche (an all_or_nothing tranche has one). */
+  installment?: number;
+  /** The workflow step that paid it: a retried payment finds its entry by it. */
+  trancheSeq?: number;
 }
 
 export interface NewPosting {
@@ -58,18 +62,27 @@ export class LedgerRepository {
   async insertEntry(tx: EntityManager, entry: NewLedgerEntry): Promise<string | null> {
     const inserted = await row<{ id: string }>(
       tx,
-      `INSERT INTO ledger_entries (business_key, tranche_id, project_id, amount_rials, approved_by)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-      [entry.businessKey, entry.trancheId, entry.projectId, entry.amountRials.toString(), entry.approvedBy],
+      `INSERT INTO ledger_entries (business_key, tranche_id, project_id, amount_rials, approved_by, installment, tranche_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        entry.businessKey,
+        entry.trancheId,
+        entry.projectId,
+        entry.amountRials.toString(),
+        entry.approvedBy,
+        entry.installment ?? 1,
+        entry.trancheSeq ?? null,
+      ],
     );
     return inserted?.id ?? null;
   }
 
-  async existingEntryId(tx: EntityManager, businessKey: string, trancheId: string): Promise<string | null> {
-    const found = await row<{ id: string }>(tx, 'SELECT id FROM ledger_entries WHERE business_key = $1 OR tranche_id = $2', [
-      businessKey,
-      trancheId,
-    ]);
+  async existingEntryId(tx: EntityManager, businessKey: string, trancheId: string, installment: number): Promise<string | null> {
+    const found = await row<{ id: string }>(
+      tx,
+      'SELECT id FROM ledger_entries WHERE business_key = $1 OR (tranche_id = $2 AND installment = $3)',
+      [businessKey, trancheId, installment],
+    );
     return found?.id ?? null;
   }
 

@@ -14,6 +14,10 @@ export interface ReleaseToRecord {
   projectId: string;
   amountRials: bigint;
   approvedBy: string;
+  /** 1, 2, … within the tranche; 1 for a tranche paid whole. */
+  installment?: number;
+  /** The workflow step that paid it. */
+  trancheSeq?: number;
   /** Who receives how much; the amounts sum to `amountRials`. */
   credits: Array<{ organizationId: string; amountRials: bigint }>;
 }
@@ -39,7 +43,7 @@ export class LedgerService {
     }
     const entryId = await this.repository.insertEntry(tx, release);
     if (entryId === null) {
-      const existing = await this.repository.existingEntryId(tx, release.businessKey, release.trancheId);
+      const existing = await this.repository.existingEntryId(tx, release.businessKey, release.trancheId, release.installment ?? 1);
       return { entryId: existing!, created: false };
     }
     for (const posting of postings) {

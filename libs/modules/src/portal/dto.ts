@@ -181,6 +181,20 @@ export class PublicTrancheView {
   releasedAt: Date | null;
 
   stateChangedAt: Date;
+
+  @ApiProperty({ enum: ['all_or_nothing', 'pro_rata', 'banded'] })
+  releaseRule: 'all_or_nothing' | 'pro_rata' | 'banded';
+
+  @ApiProperty({ type: Date, nullable: true })
+  dueAt: Date | null;
+
+  /** What its installments released. */
+  @ApiProperty({ type: String, pattern: '^\\d+$' })
+  releasedRials: string;
+
+  /** What the verified work has earned under its rule: released against earned is the story. */
+  @ApiProperty({ type: String, pattern: '^\\d+$' })
+  earnedRials: string;
 }
 
 /** A project with its action plan, the prerequisites touching it, and its tranches (all empty when confidential). */

@@ -14,9 +14,10 @@ export const OPEN_DATA_SQL = {
                  i.declared_percent, i.verified_percent, i.last_verified_at::text
             FROM action_items i JOIN projects p ON p.id = i.project_id JOIN organizations o ON o.id = i.owner_agency_id
            WHERE NOT p.confidential AND i.removed_at IS NULL ORDER BY p.code, i.code`,
-  tranches: `SELECT p.code AS project_code, t.number, t.amount_rials::text, t.state, t.created_at::text, t.released_at::text
+  tranches: `SELECT p.code AS project_code, t.number, t.amount_rials::text, t.state, t.created_at::text, t.released_at::text,
+                    t.release_rule->>'kind' AS release_rule, t.due_at::text, t.released_rials::text
                FROM tranches t JOIN projects p ON p.id = t.project_id WHERE NOT p.confidential ORDER BY p.code, t.number`,
-  releases: `SELECT p.code AS project_code, t.number AS tranche, e.amount_rials::text, e.created_at::text AS released_at
+  releases: `SELECT p.code AS project_code, t.number AS tranche, e.installment, e.amount_rials::text, e.created_at::text AS released_at
                FROM ledger_entries e JOIN tranches t ON t.id = e.tranche_id JOIN projects p ON p.id = e.project_id
               WHERE NOT p.confidential ORDER BY e.created_at, e.id`,
 } as const;

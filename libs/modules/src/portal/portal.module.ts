@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ActionPlansModule } from '../action-plans/action-plans.module';
+import { TranchesModule } from '../tranches/tranches.module';
 import { OpenDataCache } from './open-data-cache';
 import { OpenDataRepository } from './open-data.repository';
 import { OpenDataService } from './open-data.service';
@@ -8,7 +9,7 @@ import { PortalRepository } from './portal.repository';
 import { PortalService } from './portal.service';
 
 @Module({
-  imports: [ActionPlansModule],
+  imports: [ActionPlansModule, TranchesModule],
   controllers: [PortalController],
   providers: [PortalRepository, OpenDataRepository, PortalService, OpenDataService, OpenDataCache],
   exports: [PortalService],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { TrancheState } from '@pelekan/core';
+import type { ReleaseRuleJson, TrancheState } from '@pelekan/core';
 import { row, rows } from '../database/database';
 import type { ProjectAgencyRole } from '../projects/project-agency.entity';
 import type { RepeatOf, ReportedFigures } from '../projects/project.entity';
@@ -96,12 +96,16 @@ export interface PublicItemRow {
 }
 
 export interface PublicTrancheRow {
+  id: string;
   number: number;
   amountRials: string;
   state: TrancheState;
   createdAt: Date;
   releasedAt: Date | null;
   stateChangedAt: Date;
+  releaseRule: ReleaseRuleJson;
+  dueAt: Date | null;
+  releasedRials: string;
 }
 
 export type RawPublicProjectRow = Omit<PublicProjectRow, 'weightSum' | 'verifiedWeighted' | 'declaredWeighted'> & {
@@ -122,7 +126,7 @@ export const PUBLIC_PROJECTS_SQL = `SELECT pr.id, pr.code, pr.name_fa AS "nameFa
               pr.confidential, pr.synthetic, pr.reported AS "selfDeclared", pr.repeats,
               CASE WHEN pr.confidential THEN NULL ELSE pr.budget_rials::text END AS "budgetRials",
               CASE WHEN pr.confidential THEN NULL ELSE
-                (SELECT coalesce(sum(amount_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id AND t.state = 'released') END
+                (SELECT coalesce(sum(released_rials), 0)::text FROM tranches t WHERE t.project_id = pr.id) END
                 AS "releasedRials",
               coalesce(i.weight_sum, 0)::text AS "weightSum",
               coalesce(i.verified_weighted, 0)::text AS "verifiedWeighted",
@@ -208,8 +212,9 @@ export class PortalRepository {
   async tranches(m: EntityManager, projectId: string): Promise<PublicTrancheRow[]> {
     return rows<PublicTrancheRow>(
       m,
-      `SELECT t.number, t.amount_rials::text AS "amountRials", t.state, t.created_at AS "createdAt", t.released_at AS "releasedAt",
-              t.state_changed_at AS "stateChangedAt"
+      `SELECT t.id, t.number, t.amount_rials::text AS "amountRials", t.state, t.created_at AS "createdAt", t.released_at AS "releasedAt",
+              t.state_changed_at AS "stateChangedAt", t.release_rule AS "releaseRule", t.due_at AS "dueAt",
+              t.released_rials::text AS "releasedRials"
          FROM tranches t WHERE t.project_id = $1 ORDER BY t.number`,
       [projectId],
     );

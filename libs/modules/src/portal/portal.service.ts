@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { hundredthsToNumber } from '@pelekan/core';
+import { hundredthsToNumber, rialsToString } from '@pelekan/core';
 import { ActionPlansService } from '../action-plans/action-plans.service';
 import { NotFound } from '../common/errors';
 import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
-import { PublicItemView, PublicPortfolioSummaryView, PublicPortfolioView, PublicProjectDetailView, PublicProjectView } from './dto';
-import { PortalRepository, PublicItemRow, PublicProjectRow } from './portal.repository';
+import { PublicItemView, PublicPortfolioSummaryView, PublicPortfolioView, PublicProjectDetailView, PublicProjectView, PublicTrancheView } from './dto';
+import type { EntityManager } from 'typeorm';
+import { PortalRepository, PublicItemRow, PublicProjectRow, type PublicTrancheRow } from './portal.repository';
 import { publicProgress } from './public-progress';
+import { ResultsRelease } from '../tranches/results-release';
 
 const byCode = new Intl.Collator('en', { numeric: true });
 
@@ -40,6 +42,7 @@ export class PortalService {
     private readonly db: Database,
     private readonly repository: PortalRepository,
     private readonly plans: ActionPlansService,
+    private readonly results: ResultsRelease,
     config: AppConfig,
   ) {
     this.staleAfterMs = durationMs(config.STALE_AFTER);
@@ -90,8 +93,21 @@ export class PortalService {
         fromProjectCode: l.fromProjectCode,
         toProjectCode: l.toProjectCode,
       })),
-      tranches,
+      tranches: await this.trancheViews(m, tranches),
     };
+  }
+
+  /** Each tranche with what it released against what its verified work earned (core release rules). */
+  private async trancheViews(m: EntityManager, tranches: PublicTrancheRow[]): Promise<PublicTrancheView[]> {
+    const standings = await this.results.standings(
+      m,
+      tranches.map((t) => ({ ...t, amountRials: BigInt(t.amountRials) })),
+    );
+    return tranches.map(({ id, releaseRule, ...t }) => ({
+      ...t,
+      releaseRule: releaseRule.kind,
+      earnedRials: rialsToString(standings.get(id)!.summary.earnedRials),
+    }));
   }
 
   /** A project as the portal shows it (progress and freshness by the core rules). */

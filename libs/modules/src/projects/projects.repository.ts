@@ -42,6 +42,8 @@ export interface ProjectAgencyRow extends AgencyRefRow {
 export interface TrancheAmountRow {
   amountRials: bigint;
   state: string;
+  releasedRials: bigint;
+  givenUpRials: bigint;
 }
 
 export interface NewProject {
@@ -135,12 +137,18 @@ export class ProjectsRepository {
 
   /** Every tranche of the project, with its amount and state (the budget rules decide what counts). */
   async trancheAmounts(m: EntityManager, projectId: string): Promise<TrancheAmountRow[]> {
-    const found = await rows<{ amountRials: string; state: string }>(
+    const found = await rows<{ amountRials: string; state: string; releasedRials: string; givenUpRials: string }>(
       m,
-      `SELECT amount_rials::text AS "amountRials", state FROM tranches WHERE project_id = $1`,
+      `SELECT amount_rials::text AS "amountRials", state, released_rials::text AS "releasedRials",
+              given_up_rials::text AS "givenUpRials" FROM tranches WHERE project_id = $1`,
       [projectId],
     );
-    return found.map((t) => ({ amountRials: BigInt(t.amountRials), state: t.state }));
+    return found.map((t) => ({
+      amountRials: BigInt(t.amountRials),
+      state: t.state,
+      releasedRials: BigInt(t.releasedRials),
+      givenUpRials: BigInt(t.givenUpRials),
+    }));
   }
 
   async projectCount(m: EntityManager, portfolioId: string): Promise<number> {

@@ -71,7 +71,7 @@ export class ProjectsService {
     ]);
     if (!portfolio) throw new NotFound('portfolio', project.portfolioId);
     const lead = agencies.find((a) => a.role === 'lead');
-    const released = tranches.filter((t) => t.state === 'released').reduce((sum, t) => sum + t.amountRials, 0n);
+    const released = tranches.reduce((sum, t) => sum + t.releasedRials, 0n);
     return {
       id: project.id,
       portfolioId: project.portfolioId,

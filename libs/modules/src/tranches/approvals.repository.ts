@@ -9,12 +9,16 @@ import { row } from '../database/database';
  */
 @Injectable()
 export class ApprovalsRepository {
-  /** Records an approval by an authenticated officer; returns its id. */
-  async recordApproval(m: EntityManager, trancheId: string, approverId: string): Promise<string> {
-    const created = await row<{ id: string }>(m, 'INSERT INTO tranche_approvals (tranche_id, approved_by) VALUES ($1, $2) RETURNING id', [
-      trancheId,
-      approverId,
-    ]);
+  /**
+   * Records an approval by an authenticated officer; returns its id. `amountRials`: the installment they
+   * saw (results-based tranches), which the payment never exceeds.
+   */
+  async recordApproval(m: EntityManager, trancheId: string, approverId: string, amountRials?: bigint): Promise<string> {
+    const created = await row<{ id: string }>(
+      m,
+      'INSERT INTO tranche_approvals (tranche_id, approved_by, amount_rials) VALUES ($1, $2, $3) RETURNING id',
+      [trancheId, approverId, amountRials?.toString() ?? null],
+    );
     return created!.id;
   }
 
@@ -28,12 +32,18 @@ export class ApprovalsRepository {
 
   /** The id of this officer's latest approval still requested, locked; null when there is none. */
   async lockRequestedApproval(m: EntityManager, trancheId: string, approverId: string): Promise<string | null> {
-    const found = await row<{ id: string }>(
+    return (await this.lockRequested(m, trancheId, approverId))?.id ?? null;
+  }
+
+  /** This officer's latest approval still requested with the amount they approved, locked; null when there is none. */
+  async lockRequested(m: EntityManager, trancheId: string, approverId: string): Promise<{ id: string; amountRials: bigint | null } | null> {
+    const found = await row<{ id: string; amountRials: string | null }>(
       m,
-      `SELECT id FROM tranche_approvals WHERE tranche_id = $1 AND approved_by = $2 AND status = 'requested'
+      `SELECT id, amount_rials::text AS "amountRials" FROM tranche_approvals
+        WHERE tranche_id = $1 AND approved_by = $2 AND status = 'requested'
         ORDER BY requested_at DESC LIMIT 1 FOR UPDATE`,
       [trancheId, approverId],
     );
-    return found?.id ?? null;
+    return found && { id: found.id, amountRials: found.amountRials === null ? null : BigInt(found.amountRials) };
   }
 }

@@ -126,12 +126,16 @@ export class GatesRepository {
     );
   }
 
-  /** Tranches in `states` gated on one of these items. */
+  /**
+   * Tranches in `states` gated on one of these items, or funding one under a rule that pays by progress
+   * (pro_rata, banded): a verification of either may change what they pay.
+   */
   async tranchesGatedBy(m: EntityManager, itemIds: string[], states: readonly TrancheState[]): Promise<TrancheRef[]> {
     return rows<TrancheRef>(
       m,
       `SELECT DISTINCT t.id, t.created_by AS "createdBy" FROM tranche_items ti JOIN tranches t ON t.id = ti.tranche_id
-        WHERE ti.role = 'gate' AND ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])`,
+        WHERE ti.item_id = ANY($1::uuid[]) AND t.state = ANY($2::text[])
+          AND (ti.role = 'gate' OR t.release_rule->>'kind' <> 'all_or_nothing')`,
       [itemIds, states],
     );
   }

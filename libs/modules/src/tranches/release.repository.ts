@@ -59,21 +59,38 @@ export class ReleaseRepository {
     return found?.rejected ?? false;
   }
 
-  /** Who receives how much, as fixed when the tranche was created. */
+  /** Who receives how much: the allocation fixed when the tranche was created, and the shares of remainders carried into it. */
   async credits(m: EntityManager, trancheId: string): Promise<Credit[]> {
     const found = await rows<{ organizationId: string; amountRials: string }>(
       m,
-      `SELECT organization_id AS "organizationId", amount_rials::text AS "amountRials"
-         FROM tranche_allocations WHERE tranche_id = $1 ORDER BY organization_id`,
+      `SELECT organization_id AS "organizationId", sum(amount_rials)::text AS "amountRials" FROM (
+         SELECT organization_id, amount_rials FROM tranche_allocations WHERE tranche_id = $1
+         UNION ALL
+         SELECT organization_id, amount_rials FROM tranche_carry_ins WHERE to_tranche_id = $1) a
+        GROUP BY organization_id ORDER BY organization_id`,
       [trancheId],
     );
     return found.map((c) => ({ organizationId: c.organizationId, amountRials: BigInt(c.amountRials) }));
   }
 
+  /** What each receiving agency is still owed by the tranche: its credits less what its ledger entries credited it. */
+  async owed(m: EntityManager, trancheId: string): Promise<Credit[]> {
+    const credits = await this.credits(m, trancheId);
+    const paid = await rows<{ organizationId: string; amountRials: string }>(
+      m,
+      `SELECT a.organization_id AS "organizationId", sum(p.credit_rials)::text AS "amountRials"
+         FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id JOIN ledger_accounts a ON a.id = p.account_id
+        WHERE e.tranche_id = $1 AND a.organization_id IS NOT NULL GROUP BY a.organization_id`,
+      [trancheId],
+    );
+    const paidTo = new Map(paid.map((p) => [p.organizationId, BigInt(p.amountRials)]));
+    return credits.map((c) => ({ organizationId: c.organizationId, amountRials: c.amountRials - (paidTo.get(c.organizationId) ?? 0n) }));
+  }
+
   async markReleased(m: EntityManager, trancheId: string, seq: number): Promise<void> {
     await m.query(
       `UPDATE tranches SET state = 'released', state_seq = greatest(state_seq, $2), state_changed_at = now(),
-              released_at = now() WHERE id = $1`,
+              released_at = now(), released_rials = amount_rials WHERE id = $1`,
       [trancheId, seq],
     );
   }

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import {
   budgetCapRefusal,
   committedRials,
+  InvalidReleaseRuleError,
+  parseReleaseTerms,
   parseRials,
+  releaseRuleToJson,
   refuseAdditionalGate,
   refuseFundedItems,
   sumRials,
@@ -36,6 +39,7 @@ export class TrancheCreation {
    * transaction, so two tranches created at once cannot both fit under the budget cap.
    */
   async create(actor: Actor, projectId: string, dto: CreateTrancheDto): Promise<TrancheView> {
+    const terms = releaseTermsOf(dto);
     const tranche = await this.db.transaction(async (tx) => {
       const project = await this.tranches.lockProjectBudget(tx, projectId);
       if (!project) throw new NotFound('project', projectId);
@@ -71,6 +75,8 @@ export class TrancheCreation {
         chainGateItemIds: gate,
         additionalGateItemIds: additional,
         allocations: trancheAllocations(amount, funded),
+        releaseRule: releaseRuleToJson(terms.rule),
+        dueAt: terms.dueAt,
       });
       await this.tranches.appendEvent(tx, {
         trancheId: id,
@@ -79,11 +85,26 @@ export class TrancheCreation {
         fromState: null,
         toState: 'waiting_on_items',
         reason: 'created',
-        detail: { amountRials: amount.toString(), gate: gate.length + additional.length },
+        detail: {
+          amountRials: amount.toString(),
+          gate: gate.length + additional.length,
+          releaseRule: releaseRuleToJson(terms.rule),
+          dueAt: terms.dueAt?.toISOString() ?? null,
+        },
       });
       return { id, createdBy: actor.userId };
     });
     await this.reconciler.startWorkflow(tranche);
     return this.readModel.get(tranche.id);
+  }
+}
+
+/** The release rule and due date of the request (core parseReleaseTerms), or 400 naming each field at fault. */
+function releaseTermsOf(dto: CreateTrancheDto) {
+  try {
+    return parseReleaseTerms({ releaseRule: dto.releaseRule, dueAt: dto.dueAt }, new Date());
+  } catch (error) {
+    if (error instanceof InvalidReleaseRuleError) throw new InvalidInput([...error.problems]);
+    throw error;
   }
 }

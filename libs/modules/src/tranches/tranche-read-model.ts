@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { pageOf, rialsToString, waitsOn } from '@pelekan/core';
+import { pageOf, rialsToString, waitsOn, type ReleaseWaitReason } from '@pelekan/core';
 import { NotFound } from '../common/errors';
 import { pageRequest } from '../common/paging.dto';
 import { Database } from '../database/database';
 import type { TrancheQueryDto } from './dto';
 import { HoldsRepository, type CommitteeHold } from './holds.repository';
+import { InstallmentsRepository } from './installments.repository';
+import { ResultsRelease, type ReleaseStanding } from './results-release';
 import { TranchesRepository, type TrancheRow } from './tranches.repository';
 import { TrancheViewsRepository, type GateItemRow } from './tranche-views.repository';
 import type { TrancheGateItemView, TranchePageView, TrancheSummaryView, TrancheView } from './views.dto';
@@ -18,6 +20,8 @@ export class TrancheReadModel {
     private readonly tranches: TranchesRepository,
     private readonly views: TrancheViewsRepository,
     private readonly holds: HoldsRepository,
+    private readonly installments: InstallmentsRepository,
+    private readonly results: ResultsRelease,
   ) {}
 
   /** The tranche, or 404 (inside a transaction, pass its manager). */
@@ -31,7 +35,7 @@ export class TrancheReadModel {
   async get(id: string): Promise<TrancheView> {
     const m = this.db.reader;
     const tranche = await this.require(id, m);
-    const [funded, gate, history, ledgerEntry, allocations, gateChanges, holds] = await Promise.all([
+    const [funded, gate, history, ledgerEntry, allocations, gateChanges, holds, standings, paid, decisions, carriedIn] = await Promise.all([
       this.views.fundedItems(m, id),
       this.views.gateItems(m, [id]),
       this.views.history(m, id),
@@ -39,9 +43,42 @@ export class TrancheReadModel {
       this.views.allocations(m, id),
       this.views.gateChanges(m, id),
       this.holds.active(m, [tranche.projectId]),
+      this.results.standings(m, [tranche]),
+      this.installments.installments(m, [id]),
+      this.installments.decisionsOf(m, id),
+      this.installments.carriedInto(m, id),
     ]);
+    const standing = standings.get(id)!;
+    const { next, summary: money } = standing;
     return {
-      ...summary(tranche, gate, holds),
+      ...summary(tranche, gate, holds, standing),
+      earnedRials: rialsToString(money.earnedRials),
+      shortfallRials: rialsToString(money.shortfallRials),
+      fundedVerifiedHundredths: money.fundedVerifiedHundredths,
+      installments: paid.map((p) => ({
+        number: p.number,
+        amountRials: rialsToString(p.amountRials),
+        state: 'released' as const,
+        approvedBy: p.approvedBy,
+        approvedByName: p.approvedByName,
+        ledgerEntryId: p.ledgerEntryId,
+        releasedAt: p.releasedAt,
+      })),
+      nextInstallment:
+        next.kind === 'pay' || next.kind === 'wait'
+          ? {
+              number: paid.length + 1,
+              payableRials: next.kind === 'pay' ? rialsToString(next.amountRials) : '0',
+              final: next.kind === 'pay' && next.final,
+              waitingFor: next.kind === 'wait' ? next.wait : null,
+              moreToEarnRials: moreToEarn(standing),
+            }
+          : null,
+      remainderDecisions: decisions.map(({ trancheId: _t, closeReason: _c, ...d }) => ({
+        ...d,
+        remainderRials: d.remainderRials === null ? null : rialsToString(d.remainderRials),
+      })),
+      carriedIn: carriedIn.map((c) => ({ ...c, amountRials: rialsToString(c.amountRials) })),
       fundedItems: funded.map((f) => ({ ...f, budgetRials: rialsToString(f.budgetRials) })),
       gate: gate.map(gateItemView),
       allocations: allocations.map((a) => ({ ...a, amountRials: rialsToString(a.amountRials) })),
@@ -73,13 +110,15 @@ export class TrancheReadModel {
   private async summaries(tranches: TrancheRow[]): Promise<TrancheSummaryView[]> {
     if (tranches.length === 0) return [];
     const m = this.db.reader;
-    const [gates, holds] = await Promise.all([
+    const [gates, holds, standings] = await Promise.all([
       this.views.gateItems(m, tranches.map((t) => t.id)),
       this.holds.active(m, [...new Set(tranches.map((t) => t.projectId))]),
+      // Only results-based tranches need judging for what they wait on.
+      this.results.standings(m, tranches.filter((t) => ResultsRelease.isResultsBased(t) && t.state === 'waiting_on_items')),
     ]);
     const gateOf = groupBy(gates, (g) => g.trancheId);
     const holdsOf = groupBy(holds, (h) => h.projectId);
-    return tranches.map((t) => summary(t, gateOf.get(t.id) ?? [], holdsOf.get(t.projectId) ?? []));
+    return tranches.map((t) => summary(t, gateOf.get(t.id) ?? [], holdsOf.get(t.projectId) ?? [], standings.get(t.id)));
   }
 }
 
@@ -93,7 +132,14 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-function summary(t: TrancheRow, gate: GateItemRow[], holds: CommitteeHold[]): TrancheSummaryView {
+/** pro_rata below its minimum installment: how much more the verified work must earn. */
+function moreToEarn({ rule, next, summary: money }: ReleaseStanding): string | null {
+  if (rule.kind !== 'pro_rata' || next.kind !== 'wait' || next.wait !== 'below_minimum') return null;
+  return rialsToString(rule.minInstallmentRials - (money.earnedRials - money.releasedRials));
+}
+
+function summary(t: TrancheRow, gate: GateItemRow[], holds: CommitteeHold[], standing?: ReleaseStanding): TrancheSummaryView {
+  const releaseWait: ReleaseWaitReason | undefined = standing?.next.kind === 'wait' ? standing.next.wait : undefined;
   return {
     id: t.id,
     projectId: t.projectId,
@@ -106,7 +152,11 @@ function summary(t: TrancheRow, gate: GateItemRow[], holds: CommitteeHold[]): Tr
     createdAt: t.createdAt,
     releasedAt: t.releasedAt,
     committeeHolds: holds,
-    waitsOn: waitsOn(t, gate, holds),
+    releaseRule: t.releaseRule,
+    dueAt: t.dueAt,
+    releasedRials: rialsToString(t.releasedRials),
+    undisbursedRials: rialsToString(t.state === 'lapsed' ? t.amountRials - t.releasedRials - t.givenUpRials : 0n),
+    waitsOn: waitsOn(t, gate, holds, releaseWait),
   };
 }
 

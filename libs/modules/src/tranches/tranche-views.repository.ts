@@ -120,7 +120,8 @@ export class TrancheViewsRepository {
   async ledgerEntry(m: EntityManager, trancheId: string): Promise<LedgerEntryRow | null> {
     const found = await row<Omit<LedgerEntryRow, 'amountRials'> & { amountRials: string }>(
       m,
-      `SELECT id, amount_rials::text AS "amountRials", created_at AS "createdAt" FROM ledger_entries WHERE tranche_id = $1`,
+      `SELECT id, amount_rials::text AS "amountRials", created_at AS "createdAt" FROM ledger_entries WHERE tranche_id = $1
+        ORDER BY installment DESC LIMIT 1`,
       [trancheId],
     );
     return found && { ...found, amountRials: BigInt(found.amountRials) };

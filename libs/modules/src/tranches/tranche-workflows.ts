@@ -10,6 +10,8 @@ import type { TrancheDecision } from '@pelekan/core';
 import {
   decideUpdate,
   gateChangedSignal,
+  remainderUpdate,
+  type RemainderRequest,
   TRANCHE_WORKFLOW_TYPE,
   trancheWorkflowId,
   type TrancheStatus,
@@ -86,6 +88,16 @@ export class TrancheWorkflows {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
+    }
+  }
+
+  /** Puts a remainder decision to the workflow and waits until it is applied; refusals come back as 4xx. */
+  async decideRemainder(tranche: TrancheRef, request: RemainderRequest): Promise<TrancheStatus> {
+    const handle = this.temporal.client.workflow.getHandle(trancheWorkflowId(tranche.id));
+    try {
+      return await unavailableAs503(() => handle.executeUpdate(remainderUpdate, { args: [request] }));
+    } catch (error) {
+      throw refusalFrom(error);
     }
   }
 

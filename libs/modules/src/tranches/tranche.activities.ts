@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { evaluateGate, refuseRelease } from '@pelekan/core';
-import type { GateCheck, GateReconciliation, ReleaseResult, TrancheActivities, Transition } from '@pelekan/workflows/tranche.contract';
+import type {
+  GateCheck,
+  GateReconciliation,
+  InstallmentResult,
+  ReleaseAssessment,
+  ReleaseResult,
+  RemainderResult,
+  TrancheActivities,
+  Transition,
+} from '@pelekan/workflows/tranche.contract';
 import { NotFound } from '../common/errors';
 import { failpoint } from '../common/failpoints';
 import { AppConfig, durationMs } from '../config';
@@ -10,6 +19,7 @@ import { ApprovalsRepository } from './approvals.repository';
 import { GatesRepository } from './gates.repository';
 import { HoldsRepository } from './holds.repository';
 import { ReleaseRepository } from './release.repository';
+import { ResultsRelease } from './results-release';
 import { TrancheReconciler } from './tranche-reconciler';
 import { TranchesRepository } from './tranches.repository';
 
@@ -29,13 +39,43 @@ export class TrancheActivitiesImpl implements TrancheActivities {
     private readonly release: ReleaseRepository,
     private readonly ledger: LedgerService,
     private readonly reconciler: TrancheReconciler,
+    private readonly results: ResultsRelease,
     private readonly config: AppConfig,
   ) {}
 
-  /** The gate now, and how long the workflow waits before re-checking it without a signal (the setting now). */
+  /**
+   * The gate now, how long the workflow waits before re-checking it without a signal (the setting now),
+   * and whether the tranche pays under the results-based loop.
+   */
   async checkGate(trancheId: string): Promise<GateCheck> {
-    const { open, waitingOn } = evaluateGate(await this.gates.gateVerification(this.db.reader, trancheId));
-    return { open, waitingOn, recheckEveryMs: durationMs(this.config.GATE_RECHECK_INTERVAL) };
+    const [verification, tranche] = await Promise.all([
+      this.gates.gateVerification(this.db.reader, trancheId),
+      this.tranches.find(this.db.reader, trancheId),
+    ]);
+    if (!tranche) throw new NotFound('tranche', trancheId);
+    const { open, waitingOn } = evaluateGate(verification);
+    return {
+      open,
+      waitingOn,
+      recheckEveryMs: durationMs(this.config.GATE_RECHECK_INTERVAL),
+      resultsBased: ResultsRelease.isResultsBased(tranche),
+    };
+  }
+
+  assessRelease(trancheId: string): Promise<ReleaseAssessment> {
+    return this.results.assess(trancheId);
+  }
+
+  recordLapse(request: { trancheId: string; seq: number }): Promise<{ undisbursedRials: string }> {
+    return this.results.recordLapse(request);
+  }
+
+  releaseInstallment(request: { trancheId: string; seq: number; approvedBy: string }): Promise<InstallmentResult> {
+    return this.results.releaseInstallment(request);
+  }
+
+  applyRemainder(request: { trancheId: string; seq: number; decisionId: string }): Promise<RemainderResult> {
+    return this.results.applyRemainder(request);
   }
 
   /** The gate reconciler's run (started by its Temporal Schedule). */

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/sw
 import { IdParam } from '../common/params';
 import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
-import { CreateTrancheDto, TrancheDecisionDto, TrancheQueryDto } from './dto';
+import { CreateTrancheDto, RemainderDecisionDto, TrancheDecisionDto, TrancheQueryDto } from './dto';
+import { RemainderDecisions } from './remainder-decisions.service';
 import { TrancheCreation } from './tranche-creation.service';
 import { TrancheDecisions } from './tranche-decisions.service';
 import { TrancheReadModel } from './tranche-read-model';
@@ -18,6 +19,7 @@ export class TranchesController {
     private readonly creation: TrancheCreation,
     private readonly decisions: TrancheDecisions,
     private readonly readModel: TrancheReadModel,
+    private readonly remainders: RemainderDecisions,
   ) {}
 
   @Roles('pbo')
@@ -50,5 +52,14 @@ export class TranchesController {
   @ApiOperation({ summary: 'Approve, hold or reject a tranche awaiting approval (not by its creator)' })
   decide(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: TrancheDecisionDto): Promise<TrancheView> {
     return this.decisions.decide(actor, id, dto);
+  }
+
+  @Roles('pbo')
+  @Post('tranches/:id/remainder')
+  @ApiOperation({
+    summary: "Decide a lapsed tranche's remainder: carry it forward, return it to the budget, or extend the due date (not by its creator)",
+  })
+  decideRemainder(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() dto: RemainderDecisionDto): Promise<TrancheView> {
+    return this.remainders.decide(actor, id, dto);
   }
 }

@@ -5,7 +5,10 @@ import { ApprovalsRepository } from './approvals.repository';
 import { CommitteeHolds } from './committee-holds';
 import { GatesRepository } from './gates.repository';
 import { HoldsRepository } from './holds.repository';
+import { InstallmentsRepository } from './installments.repository';
 import { ReleaseRepository } from './release.repository';
+import { RemainderDecisions } from './remainder-decisions.service';
+import { ResultsRelease } from './results-release';
 import { TrancheCreation } from './tranche-creation.service';
 import { TrancheDecisions } from './tranche-decisions.service';
 import { TrancheGates } from './tranche-gates';
@@ -27,6 +30,9 @@ import { TranchesRepository } from './tranches.repository';
     HoldsRepository,
     ApprovalsRepository,
     ReleaseRepository,
+    InstallmentsRepository,
+    ResultsRelease,
+    RemainderDecisions,
     TrancheWorkflows,
     TrancheGates,
     CommitteeHolds,
@@ -36,6 +42,6 @@ import { TranchesRepository } from './tranches.repository';
     TrancheDecisions,
     TrancheActivitiesImpl,
   ],
-  exports: [TrancheCreation, TrancheReadModel, TrancheReconciler, TrancheGates, CommitteeHolds, TrancheActivitiesImpl],
+  exports: [TrancheCreation, TrancheReadModel, TrancheReconciler, TrancheGates, CommitteeHolds, TrancheActivitiesImpl, ResultsRelease],
 })
 export class TranchesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ExistingFunding, FundedItemFacts, TrancheState } from '@pelekan/core';
+import type { ExistingFunding, FundedItemFacts, ReleaseRuleJson, TrancheState } from '@pelekan/core';
 import { row, rows } from '../database/database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,6 +21,21 @@ export interface TrancheRow {
   createdBy: string;
   createdAt: Date;
   releasedAt: Date | null;
+  /** As stored (core parseReleaseRule reads it). */
+  releaseRule: ReleaseRuleJson;
+  dueAt: Date | null;
+  /** What its ledger entries add up to. */
+  releasedRials: bigint;
+  /** What its lapsed remainder gave up: carried into another tranche or returned to the budget. */
+  givenUpRials: bigint;
+}
+
+/** What a tranche commits of its project's budget is judged from these (core committedRials). */
+export interface TrancheCommitment {
+  amountRials: bigint;
+  state: TrancheState;
+  releasedRials: bigint;
+  givenUpRials: bigint;
 }
 
 /** A pipeline row with its sort key as PostgreSQL writes it (the cursor keeps every microsecond). */
@@ -50,6 +65,8 @@ export interface NewTranche {
   chainGateItemIds: string[];
   additionalGateItemIds: string[];
   allocations: Array<{ organizationId: string; amountRials: bigint }>;
+  releaseRule: ReleaseRuleJson;
+  dueAt: Date | null;
 }
 
 export interface TrancheEventToAppend {
@@ -63,14 +80,24 @@ export interface TrancheEventToAppend {
   detail: Record<string, unknown>;
 }
 
-type RawTranche = Omit<TrancheRow, 'amountRials'> & { amountRials: string };
+type RawTranche = Omit<TrancheRow, 'amountRials' | 'releasedRials' | 'givenUpRials'> & {
+  amountRials: string;
+  releasedRials: string;
+  givenUpRials: string;
+};
 
 const TRANCHE_COLUMNS_OF = (t: string) => `${t}.id, ${t}.project_id AS "projectId", ${t}.number, ${t}.title,
   ${t}.amount_rials::text AS "amountRials", ${t}.state, ${t}.state_changed_at AS "stateChangedAt", ${t}.created_by AS "createdBy",
-  ${t}.created_at AS "createdAt", ${t}.released_at AS "releasedAt"`;
+  ${t}.created_at AS "createdAt", ${t}.released_at AS "releasedAt", ${t}.release_rule AS "releaseRule", ${t}.due_at AS "dueAt",
+  ${t}.released_rials::text AS "releasedRials", ${t}.given_up_rials::text AS "givenUpRials"`;
 const TRANCHE_COLUMNS = TRANCHE_COLUMNS_OF('tranches');
 
-const toTranche = (r: RawTranche): TrancheRow => ({ ...r, amountRials: BigInt(r.amountRials) });
+const toTranche = (r: RawTranche): TrancheRow => ({
+  ...r,
+  amountRials: BigInt(r.amountRials),
+  releasedRials: BigInt(r.releasedRials),
+  givenUpRials: BigInt(r.givenUpRials),
+});
 
 /** The tranches table and what creating a tranche reads and writes. */
 @Injectable()
@@ -148,14 +175,20 @@ export class TranchesRepository {
     );
   }
 
-  /** The amount and state of each of the project's tranches (for the budget cap). */
-  async amountsOfProject(m: EntityManager, projectId: string): Promise<Array<{ amountRials: bigint; state: TrancheState }>> {
-    const found = await rows<{ amountRials: string; state: TrancheState }>(
+  /** The money and state of each of the project's tranches (for the budget cap, core committedRials). */
+  async amountsOfProject(m: EntityManager, projectId: string): Promise<TrancheCommitment[]> {
+    const found = await rows<{ amountRials: string; state: TrancheState; releasedRials: string; givenUpRials: string }>(
       m,
-      'SELECT amount_rials::text AS "amountRials", state FROM tranches WHERE project_id = $1',
+      `SELECT amount_rials::text AS "amountRials", state, released_rials::text AS "releasedRials",
+              given_up_rials::text AS "givenUpRials" FROM tranches WHERE project_id = $1`,
       [projectId],
     );
-    return found.map((t) => ({ amountRials: BigInt(t.amountRials), state: t.state }));
+    return found.map((t) => ({
+      amountRials: BigInt(t.amountRials),
+      state: t.state,
+      releasedRials: BigInt(t.releasedRials),
+      givenUpRials: BigInt(t.givenUpRials),
+    }));
   }
 
   async nextNumber(m: EntityManager, projectId: string): Promise<number> {
@@ -169,9 +202,9 @@ export class TranchesRepository {
   async insert(m: EntityManager, t: NewTranche): Promise<string> {
     const created = await row<{ id: string }>(
       m,
-      `INSERT INTO tranches (project_id, number, title, amount_rials, state, state_seq, created_by, workflow_started)
-       VALUES ($1, $2, $3, $4, 'waiting_on_items', 0, $5, false) RETURNING id`,
-      [t.projectId, t.number, t.title, t.amountRials.toString(), t.createdBy],
+      `INSERT INTO tranches (project_id, number, title, amount_rials, state, state_seq, created_by, workflow_started, release_rule, due_at)
+       VALUES ($1, $2, $3, $4, 'waiting_on_items', 0, $5, false, $6, $7) RETURNING id`,
+      [t.projectId, t.number, t.title, t.amountRials.toString(), t.createdBy, JSON.stringify(t.releaseRule), t.dueAt],
     );
     const id = created!.id;
     const items = [

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
-import { RIALS_PATTERN, TRANCHE_STATES, type TrancheState, type WaitingOn } from '@pelekan/core';
+import { REMAINDER_DECISIONS, RIALS_PATTERN, TRANCHE_STATES, type RemainderDecisionKind, type TrancheState, type WaitingOn } from '@pelekan/core';
 import { ROLES, type Role } from '../common/actor';
 import { PageOf } from '../common/paging.dto';
 
@@ -95,6 +95,22 @@ export class WaitsOnReleaseView {
   kind: 'release';
 }
 
+/** The gate is open; the release rule waits for more verified progress (or the due date) before it pays again. */
+export class WaitsOnEarnedProgressView {
+  @ApiProperty({ enum: ['earned_progress'] })
+  kind: 'earned_progress';
+  /** nothing_new_earned, shortfall, below_minimum or below_top_band (core ReleaseWaitReason). */
+  @ApiProperty({ enum: ['nothing_new_earned', 'shortfall', 'below_minimum', 'below_top_band'] })
+  wait: 'nothing_new_earned' | 'shortfall' | 'below_minimum' | 'below_top_band';
+}
+
+/** The due date passed: a PBO officer other than `excludedDecider` (the creator) decides the remainder. */
+export class WaitsOnRemainderDecisionView {
+  @ApiProperty({ enum: ['remainder_decision'] })
+  kind: 'remainder_decision';
+  excludedDecider: string;
+}
+
 /** The members of the `waitsOn` union. */
 export const WAITS_ON_VIEWS = [
   WaitsOnDeclarationView,
@@ -102,7 +118,27 @@ export const WAITS_ON_VIEWS = [
   WaitsOnDecisionView,
   WaitsOnHoldView,
   WaitsOnReleaseView,
+  WaitsOnEarnedProgressView,
+  WaitsOnRemainderDecisionView,
 ] as const;
+
+/** A release band: from this weighted verified percent, pay this share of the amount. */
+export class ReleaseBandView {
+  fromPercent: number;
+  payPercent: number;
+}
+
+/** How the tranche pays (core release-rule.ts). */
+export class ReleaseRuleView {
+  @ApiProperty({ enum: ['all_or_nothing', 'pro_rata', 'banded'] })
+  kind: 'all_or_nothing' | 'pro_rata' | 'banded';
+  /** pro_rata: the smallest installment, unless it is the last. */
+  @ApiProperty({ ...RIALS, required: false })
+  minInstallmentRials?: string;
+  /** banded: from the highest down. */
+  @ApiProperty({ type: () => [ReleaseBandView], required: false })
+  bands?: ReleaseBandView[];
+}
 
 /** A tranche in the release pipeline, with what it waits on. */
 export class TrancheSummaryView {
@@ -124,6 +160,16 @@ export class TrancheSummaryView {
   releasedAt: Date | null;
   @ApiProperty({ type: () => [CommitteeHoldView] })
   committeeHolds: CommitteeHoldView[];
+  releaseRule: ReleaseRuleView;
+  /** When what is not released lapses; null for a tranche with no due date. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  dueAt: Date | null;
+  /** What its installments released so far. */
+  @ApiProperty(RIALS)
+  releasedRials: string;
+  /** What lapsed at the due date and awaits a PBO decision ("0" otherwise). */
+  @ApiProperty(RIALS)
+  undisbursedRials: string;
   /** Exactly what stands between the tranche and its release (empty once released or rejected). */
   @ApiProperty({ type: 'array', items: { oneOf: WAITS_ON_VIEWS.map((view) => ({ $ref: getSchemaPath(view) })) } })
   waitsOn: WaitingOn[];
@@ -222,8 +268,86 @@ export class TrancheLedgerEntryView {
   createdAt: Date;
 }
 
+/** One payment of the tranche: its ledger entry. */
+export class InstallmentView {
+  /** 1, 2, … within the tranche. */
+  number: number;
+  @ApiProperty(RIALS)
+  amountRials: string;
+  @ApiProperty({ enum: ['released'] })
+  state: 'released';
+  @ApiProperty({ type: String, nullable: true })
+  approvedBy: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  approvedByName: string | null;
+  ledgerEntryId: string;
+  releasedAt: Date;
+}
+
+/** The installment the rule makes payable now, or what the next one waits for. */
+export class NextInstallmentView {
+  /** 1, 2, … within the tranche. */
+  number: number;
+  /** What would be paid now ("0" while waiting). */
+  @ApiProperty(RIALS)
+  payableRials: string;
+  /** Nothing more can be paid after it. */
+  final: boolean;
+  /** What it waits for (gate_closed, nothing_new_earned, shortfall, below_minimum, below_top_band); null when payable. */
+  @ApiProperty({ type: String, nullable: true })
+  waitingFor: string | null;
+  /** pro_rata below the minimum: how much more must be earned before the next installment. */
+  @ApiProperty({ ...RIALS, nullable: true })
+  moreToEarnRials: string | null;
+}
+
+/** A PBO decision on a lapsed remainder. */
+export class RemainderDecisionView {
+  id: string;
+  @ApiProperty({ enum: REMAINDER_DECISIONS })
+  action: RemainderDecisionKind;
+  @ApiProperty({ type: String, nullable: true })
+  targetTrancheId: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  dueAt: Date | null;
+  reason: string;
+  decidedBy: string;
+  @ApiProperty({ type: String, nullable: true })
+  decidedByName: string | null;
+  requestedAt: Date;
+  @ApiProperty({ enum: ['requested', 'applied', 'voided'] })
+  status: 'requested' | 'applied' | 'voided';
+  @ApiProperty({ ...RIALS, nullable: true })
+  remainderRials: string | null;
+}
+
+/** A remainder carried into this tranche from another of the project. */
+export class CarriedInView {
+  decisionId: string;
+  fromTrancheId: string;
+  fromTrancheNumber: number;
+  @ApiProperty(RIALS)
+  amountRials: string;
+}
+
 /** A tranche: what it funds, what gates it, what it waits on, who receives its money, its history. */
 export class TrancheView extends TrancheSummaryView {
+  /** What the verified work has earned under the rule (the whole amount for all_or_nothing once its gate is open). */
+  @ApiProperty(RIALS)
+  earnedRials: string;
+  /** Released ahead of verified work after a verification went down (never taken back; later installments wait). */
+  @ApiProperty(RIALS)
+  shortfallRials: string;
+  /** The funded items' weighted verified percent, in hundredths (display only). */
+  fundedVerifiedHundredths: number;
+  @ApiProperty({ type: () => [InstallmentView] })
+  installments: InstallmentView[];
+  @NullableRef(NextInstallmentView, 'Null once nothing more can be paid.')
+  nextInstallment: NextInstallmentView | null;
+  @ApiProperty({ type: () => [RemainderDecisionView] })
+  remainderDecisions: RemainderDecisionView[];
+  @ApiProperty({ type: () => [CarriedInView] })
+  carriedIn: CarriedInView[];
   @ApiProperty({ type: () => [TrancheFundedItemView] })
   fundedItems: TrancheFundedItemView[];
   @ApiProperty({ type: () => [TrancheGateItemView] })
@@ -239,7 +363,13 @@ export class TrancheView extends TrancheSummaryView {
 }
 
 /** Models referred to by path (the `waitsOn` union, nullable objects); declared on the controller with @ApiExtraModels. */
-export const REFERRED_VIEWS = [...WAITS_ON_VIEWS, TrancheActorView, TranchePendingDeclarationView, TrancheLedgerEntryView];
+export const REFERRED_VIEWS = [
+  ...WAITS_ON_VIEWS,
+  TrancheActorView,
+  TranchePendingDeclarationView,
+  TrancheLedgerEntryView,
+  NextInstallmentView,
+];
 
 /** A page of the pipeline: pass `next` as `after` for the following one. */
 export class TranchePageView extends PageOf(TrancheSummaryView) {}
