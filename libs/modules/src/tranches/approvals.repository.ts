@@ -30,11 +30,6 @@ export class ApprovalsRepository {
     );
   }
 
-  /** The id of this officer's latest approval still requested, locked; null when there is none. */
-  async lockRequestedApproval(m: EntityManager, trancheId: string, approverId: string): Promise<string | null> {
-    return (await this.lockRequested(m, trancheId, approverId))?.id ?? null;
-  }
-
   /** This officer's latest approval still requested with the amount they approved, locked; null when there is none. */
   async lockRequested(m: EntityManager, trancheId: string, approverId: string): Promise<{ id: string; amountRials: bigint | null } | null> {
     const found = await row<{ id: string; amountRials: string | null }>(

@@ -7,7 +7,6 @@ import {
   installmentCredits,
   nextInstallment,
   parseReleaseRule,
-  refuseRelease,
   releaseSummary,
   type NextInstallment,
   type ReleaseFacts,
@@ -28,9 +27,8 @@ import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { ApprovalsRepository } from './approvals.repository';
-import { GatesRepository } from './gates.repository';
-import { HoldsRepository } from './holds.repository';
 import { InstallmentsRepository, type RemainderDecisionRow } from './installments.repository';
+import { PaymentChecks } from './payment-checks';
 import { ReleaseRepository } from './release.repository';
 import { TranchesRepository, type TrancheRow } from './tranches.repository';
 
@@ -59,8 +57,7 @@ export class ResultsRelease {
     private readonly installments: InstallmentsRepository,
     private readonly release: ReleaseRepository,
     private readonly approvals: ApprovalsRepository,
-    private readonly holds: HoldsRepository,
-    private readonly gates: GatesRepository,
+    private readonly checks: PaymentChecks,
     private readonly ledger: LedgerService,
     private readonly config: AppConfig,
   ) {}
@@ -148,7 +145,7 @@ export class ResultsRelease {
   /**
    * Pays the next installment. One transaction locks the tranche and, if this workflow step already
    * paid, returns that entry. Then it re-derives everything a payment depends on from the database
-   * (core refuseRelease: approver, recorded approval, holds, gate, rejection) and what the rule makes
+   * (PaymentChecks: approver, recorded approval, holds, gate, rejection) and what the rule makes
    * payable now (core nextInstallment over the share-locked items); it pays that, never more than the
    * amount the officer approved, as ledger entry number n with business key
    * `tranche-installment:<id>:<n>`, credited to the agencies by what each is still owed.
@@ -170,24 +167,20 @@ export class ResultsRelease {
         };
       }
 
-      const approver = await this.release.user(tx, request.approvedBy);
-      const approval = approver ? await this.approvals.lockRequested(tx, t.id, approver.id) : null;
-      const rejected = await this.release.wasRejected(tx, t.id);
-      const activeHolds = await this.holds.active(tx, [t.projectId]);
-      const gate = await this.gates.gateVerification(tx, t.id, true);
-      const refusal = refuseRelease({ rejected, createdBy: t.createdBy, approver, approvalRecorded: approval !== null, activeHolds, gate });
-      if (refusal) {
-        if (approval) await this.approvals.closeApproval(tx, approval.id, 'voided', refusal.reason);
+      const checked = await this.checks.clear(tx, t, request.approvedBy);
+      if (checked.refusal) {
+        const { refusal } = checked;
         return { outcome: 'refused', backTo: refusal.backTo, reason: refusal.reason, code: refusal.code };
       }
+      const { approver, approval } = checked.cleared;
 
       const { next, facts } = await this.standing(tx, t, true);
       if (next.kind !== 'pay') {
         const reason = next.kind === 'wait' ? `nothing is payable now (${next.wait.replace(/_/g, ' ')})` : 'nothing is payable now';
-        await this.approvals.closeApproval(tx, approval!.id, 'voided', reason);
+        await this.approvals.closeApproval(tx, approval.id, 'voided', reason);
         return { outcome: 'refused', backTo: 'waiting_on_items', reason, code: 'nothing_payable' };
       }
-      const amount = approval!.amountRials !== null && approval!.amountRials < next.amountRials ? approval!.amountRials : next.amountRials;
+      const amount = approval.amountRials !== null && approval.amountRials < next.amountRials ? approval.amountRials : next.amountRials;
       const released = assertInstallmentsWithin(t.amountRials, [...facts.installmentsRials, amount]);
       const number = facts.installmentsRials.length + 1;
       const credits = installmentCredits(amount, await this.release.owed(tx, t.id));
@@ -196,17 +189,17 @@ export class ResultsRelease {
         trancheId: t.id,
         projectId: t.projectId,
         amountRials: amount,
-        approvedBy: approver!.id,
+        approvedBy: approver.id,
         installment: number,
         trancheSeq: request.seq,
         credits,
       });
-      await this.approvals.closeApproval(tx, approval!.id, 'paid', `installment ${number}`);
+      await this.approvals.closeApproval(tx, approval.id, 'paid', `installment ${number}`);
       const complete = released === t.amountRials;
       await this.tranches.appendEvent(tx, {
         trancheId: t.id,
         seq: request.seq,
-        actorId: approver!.id,
+        actorId: approver.id,
         fromState: t.state,
         toState: complete ? 'released' : 'waiting_on_items',
         reason: `installment ${number} of ${amount} rials released to the ledger`,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { evaluateGate, refuseRelease } from '@pelekan/core';
+import { evaluateGate } from '@pelekan/core';
 import type {
   GateCheck,
   GateReconciliation,
@@ -17,7 +17,7 @@ import { Database } from '../database/database';
 import { LedgerService } from '../ledger/ledger.service';
 import { ApprovalsRepository } from './approvals.repository';
 import { GatesRepository } from './gates.repository';
-import { HoldsRepository } from './holds.repository';
+import { PaymentChecks } from './payment-checks';
 import { ReleaseRepository } from './release.repository';
 import { ResultsRelease } from './results-release';
 import { TrancheReconciler } from './tranche-reconciler';
@@ -34,8 +34,8 @@ export class TrancheActivitiesImpl implements TrancheActivities {
     private readonly db: Database,
     private readonly tranches: TranchesRepository,
     private readonly gates: GatesRepository,
-    private readonly holds: HoldsRepository,
     private readonly approvals: ApprovalsRepository,
+    private readonly checks: PaymentChecks,
     private readonly release: ReleaseRepository,
     private readonly ledger: LedgerService,
     private readonly reconciler: TrancheReconciler,
@@ -107,10 +107,10 @@ export class TrancheActivitiesImpl implements TrancheActivities {
   /**
    * Pays the tranche. One transaction locks it and returns the existing entry if there is one; then
    * re-derives every condition of a release from the database, never from the request (which a
-   * message sent straight to Temporal can forge) and puts them to the core rule `refuseRelease`: an
-   * active PBO approver other than the creator, with an approval the API recorded for them; no
-   * committee hold; every gating item 100% verified; a tranche never rejected. A refusal voids the
-   * approval and goes back to the workflow as a result it branches on. Only then it writes the ledger
+   * message sent straight to Temporal can forge): PaymentChecks puts them to the core rule
+   * `refuseRelease` (an active PBO approver other than the creator, with an approval the API recorded
+   * for them; no committee hold; every gating item 100% verified; a tranche never rejected). A refusal
+   * voids the approval and goes back to the workflow as a result it branches on. Only then it writes the ledger
    * entry (unique business key; a database trigger checks the approver again) and marks the tranche
    * released. A retry after a crash on either side of the commit therefore pays exactly once, and a
    * forged approval pays nothing.
@@ -122,25 +122,12 @@ export class TrancheActivitiesImpl implements TrancheActivities {
       const existing = await this.release.ledgerEntryOf(tx, request.trancheId);
       if (existing) return { outcome: 'released', ledgerEntryId: existing };
 
-      // One statement at a time: a transaction's connection runs one query at once.
-      const approver = await this.release.user(tx, request.approvedBy);
-      const approvalId = approver ? await this.approvals.lockRequestedApproval(tx, request.trancheId, approver.id) : null;
-      const rejected = await this.release.wasRejected(tx, request.trancheId);
-      // Placing a hold locks the pending tranches, so it cannot slip in between this read and the commit.
-      const activeHolds = await this.holds.active(tx, [tranche.projectId]);
-      const gate = await this.gates.gateVerification(tx, request.trancheId, true);
-      const refusal = refuseRelease({
-        rejected,
-        createdBy: tranche.createdBy,
-        approver,
-        approvalRecorded: approvalId !== null,
-        activeHolds,
-        gate,
-      });
-      if (refusal) {
-        if (approvalId) await this.approvals.closeApproval(tx, approvalId, 'voided', refusal.reason);
+      const checked = await this.checks.clear(tx, tranche, request.approvedBy);
+      if (checked.refusal) {
+        const { refusal } = checked;
         return { outcome: 'refused', backTo: refusal.backTo, reason: refusal.reason, code: refusal.code };
       }
+      const { approver, approval } = checked.cleared;
 
       // Who receives how much was fixed when the tranche was created.
       const credits = await this.release.credits(tx, request.trancheId);
@@ -149,14 +136,14 @@ export class TrancheActivitiesImpl implements TrancheActivities {
         trancheId: request.trancheId,
         projectId: tranche.projectId,
         amountRials: tranche.amountRials,
-        approvedBy: approver!.id,
+        approvedBy: approver.id,
         credits,
       });
-      await this.approvals.closeApproval(tx, approvalId!, 'paid', 'released');
+      await this.approvals.closeApproval(tx, approval.id, 'paid', 'released');
       await this.tranches.appendEvent(tx, {
         trancheId: request.trancheId,
         seq: request.seq,
-        actorId: approver!.id,
+        actorId: approver.id,
         fromState: tranche.state,
         toState: 'released',
         reason: 'released to the ledger',

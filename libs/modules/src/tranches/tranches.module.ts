@@ -6,6 +6,7 @@ import { CommitteeHolds } from './committee-holds';
 import { GatesRepository } from './gates.repository';
 import { HoldsRepository } from './holds.repository';
 import { InstallmentsRepository } from './installments.repository';
+import { PaymentChecks } from './payment-checks';
 import { ReleaseRepository } from './release.repository';
 import { RemainderDecisions } from './remainder-decisions.service';
 import { ResultsRelease } from './results-release';
@@ -31,6 +32,7 @@ import { TranchesRepository } from './tranches.repository';
     ApprovalsRepository,
     ReleaseRepository,
     InstallmentsRepository,
+    PaymentChecks,
     ResultsRelease,
     RemainderDecisions,
     TrancheWorkflows,
