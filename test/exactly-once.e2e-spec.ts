@@ -3,17 +3,13 @@
  * the release activity (before or after its transaction commits) and another worker takes over.
  */
 import { Client, Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { trancheWorkflowId } from '@pelekan/workflows/tranche.contract';
 import { demoProject } from './support/demo';
 import { createUser } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
 import { recordHistory } from './support/histories';
 import { eventually } from './support/http';
-import { spawnWorker } from './support/worker-process';
+import { spawnWorker, spawnWorkerKilledAt } from './support/worker-process';
 
 async function ledgerFor(h: Harness, trancheId: string) {
   return h.db.query('SELECT id, amount_rials::text AS amount FROM ledger_entries WHERE tranche_id = $1', [trancheId]);
@@ -66,8 +62,7 @@ describe.each(['release.afterCommit', 'release.beforeCommit'])('exactly once: wo
   });
 
   it('pays once after another worker takes over', async () => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'pelekan-failpoint-')), randomUUID());
-    const doomed = await spawnWorker(h.env, { ENABLE_FAILPOINTS: 'true', PELEKAN_FAILPOINTS: `${failpoint}=kill-once:${marker}` });
+    const doomed = await spawnWorkerKilledAt(h.env, failpoint);
     const { tranche } = await demoProject(h.http);
     const id = tranche(1);
     await eventually(async () => (await h.http.as('pbo.officer2').get(`/api/tranches/${id}`)).body, (t) => t.state === 'awaiting_approval');
@@ -77,7 +72,7 @@ describe.each(['release.afterCommit', 'release.beforeCommit'])('exactly once: wo
 
     // The worker kills itself inside the release activity.
     expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(existsSync(marker)).toBe(true);
+    expect(doomed.killed()).toBe(true);
     const entriesAtCrash = await ledgerFor(h, id);
     expect(entriesAtCrash).toHaveLength(failpoint === 'release.afterCommit' ? 1 : 0);
 

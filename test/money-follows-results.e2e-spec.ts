@@ -5,10 +5,6 @@
  * killed in the middle of paying one.
  */
 import { Client, Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { trancheWorkflowId } from '@pelekan/workflows/tranche.contract';
 import { formatJalali, toJalali } from '@pelekan/core';
 import { declare } from './support/demo';
@@ -17,7 +13,7 @@ import { Harness, startHarness } from './support/harness';
 import { recordHistory } from './support/histories';
 import { eventually } from './support/http';
 import { assertLedgerInvariants } from './support/ledger-invariants';
-import { spawnWorker } from './support/worker-process';
+import { spawnWorker, spawnWorkerKilledAt } from './support/worker-process';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
@@ -331,8 +327,7 @@ describe.each(['release.afterCommit', 'release.beforeCommit'])('money follows re
   });
 
   it('pays the installment once after another worker takes over', async () => {
-    const marker = join(mkdtempSync(join(tmpdir(), 'pelekan-failpoint-')), randomUUID());
-    const doomed = await spawnWorker(h.env, { ENABLE_FAILPOINTS: 'true', PELEKAN_FAILPOINTS: `${failpoint}=kill-once:${marker}` });
+    const doomed = await spawnWorkerKilledAt(h.env, failpoint);
     const agency = await orgId(h.http, 'demo-agency');
     const p = await projectWithPlan(h.http, failpoint === 'release.afterCommit' ? 'MFR-KILL-AFTER' : 'MFR-KILL-BEFORE', agency, {
       items: [
@@ -352,7 +347,7 @@ describe.each(['release.afterCommit', 'release.beforeCommit'])('money follows re
     expect((await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'approve' })).status).toBe(201);
 
     expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(existsSync(marker)).toBe(true);
+    expect(doomed.killed()).toBe(true);
     const atCrash = await h.db.query('SELECT id FROM ledger_entries WHERE tranche_id = $1', [id]);
     expect(atCrash).toHaveLength(failpoint === 'release.afterCommit' ? 1 : 0);
 

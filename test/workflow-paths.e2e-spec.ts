@@ -8,6 +8,8 @@ import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import {
   type GateReconciliation,
+  RECHECK_FROM_SETTING_PATCH,
+  RELEASE_RULES_PATCH,
   TRANCHE_WORKFLOW_TYPE,
   trancheReconcileScheduleId,
   trancheWorkflowId,
@@ -90,6 +92,24 @@ describe('rare paths of the tranche workflow', () => {
     }
   };
 
+  /**
+   * Opens the gate behind the API's back, as a lost signal would leave it (the database changes, Temporal
+   * hears nothing): the tranche must reach awaiting approval on its re-check timer alone. Then rejects it,
+   * so the run ends and its recorded history is a whole one.
+   */
+  const openedByTheRecheckAlone = async (id: string, gateItem: string, handle: WorkflowHandle) => {
+    await h.asOwner('UPDATE action_items SET verified_percent = 100 WHERE id = $1', [gateItem]);
+    const opened = await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
+    expect(opened.history.at(-1)).toMatchObject({ toState: 'awaiting_approval', reason: 'every gating item is 100% verified' });
+    const events = await eventsOf(handle);
+    expect(events.some((e) => e.timerFiredEventAttributes)).toBe(true);
+    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
+
+    const rejected = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'reject', reason: 'the gate was opened outside the committee' });
+    expect(rejected.status).toBe(201);
+    await handle.result();
+  };
+
   /** An ungated tranche whose workflow continues as new past `historyLimit` events. */
   const trancheWithHistoryLimit = (code: string, historyLimit: number) =>
     trancheWithInput(async () => ({ id: await ungatedTranche(code) }), { historyLimit });
@@ -100,20 +120,7 @@ describe('rare paths of the tranche workflow', () => {
     // Only once the workflow has found the gate closed and sleeps on its re-check timer.
     await eventually(() => eventsOf(handle), (events) => events.some((e) => e.timerStartedEventAttributes));
 
-    // Behind the API's back, as a lost signal would leave it: the database changes, Temporal hears nothing.
-    await h.asOwner('UPDATE action_items SET verified_percent = 100 WHERE id = $1', [gateItem]);
-    const opened = await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
-    expect(opened.history.at(-1)).toMatchObject({ toState: 'awaiting_approval', reason: 'every gating item is 100% verified' });
-
-    const events = await eventsOf(handle);
-    expect(events.some((e) => e.timerFiredEventAttributes)).toBe(true);
-    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
-
-    // Ends the run, so the recorded history is a whole one.
-    const rejected = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'reject', reason: 'the gate was opened outside the committee' });
-    expect(rejected.status).toBe(201);
-    await eventually(() => tranche(id), (t) => t.state === 'rejected');
-    await handle.result();
+    await openedByTheRecheckAlone(id, gateItem, handle);
     await recordHistory(h, id, 'recheck-timer-fired');
   });
 
@@ -122,20 +129,12 @@ describe('rare paths of the tranche workflow', () => {
     const { id, gateItem } = await trancheWithInput(() => gatedTranche('WP-SETTING'), { recheckEvery: '1 hour' });
     const handle = temporalClient.workflow.getHandle(trancheWorkflowId(id));
     const sleeping = await eventually(() => eventsOf(handle), (events) => events.some((e) => e.timerStartedEventAttributes));
-    expect(sleeping.some((e) => e.markerRecordedEventAttributes)).toBe(true); // the patch, taken on the first gate check
+    // The patches, taken on the first gate check: an all-or-nothing tranche, under the setting's interval.
+    expect(patchesIn(sleeping)).toEqual([RELEASE_RULES_PATCH, RECHECK_FROM_SETTING_PATCH]);
     const timeout = sleeping.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!.startToFireTimeout!;
     expect(Number(timeout.seconds)).toBeLessThanOrEqual(2); // the setting (1 s, jittered, at least 1 s), not the input's hour
 
-    await h.asOwner('UPDATE action_items SET verified_percent = 100 WHERE id = $1', [gateItem]);
-    const opened = await eventually(() => tranche(id), (t) => t.state === 'awaiting_approval');
-    expect(opened.history.at(-1)).toMatchObject({ toState: 'awaiting_approval', reason: 'every gating item is 100% verified' });
-    const events = await eventsOf(handle);
-    expect(events.some((e) => e.timerFiredEventAttributes)).toBe(true);
-    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
-
-    const rejected = await h.http.as('pbo.officer2').post(`/api/tranches/${id}/decision`, { action: 'reject', reason: 'the gate was opened outside the committee' });
-    expect(rejected.status).toBe(201);
-    await handle.result();
+    await openedByTheRecheckAlone(id, gateItem, handle);
     await recordHistory(h, id, 'recheck-interval-from-setting');
   });
 
@@ -279,6 +278,13 @@ describe('the gate reconciler: a lost signal recovered without the re-check', ()
 /** A run's history events, in order. */
 async function eventsOf(handle: WorkflowHandle) {
   return (await handle.fetchHistory()).events ?? [];
+}
+
+/** The ids of the patches a run's markers record, in order. */
+function patchesIn(events: Awaited<ReturnType<typeof eventsOf>>): string[] {
+  return events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => defaultPayloadConverter.fromPayload<{ id: string }>(e.markerRecordedEventAttributes!.details!['patch-data'].payloads![0]).id);
 }
 
 /** The input a run was started with. */

@@ -5,48 +5,28 @@
  * pipeline's form, refused for its creator (403, shown) and carried forward by another officer.
  */
 import { formatJalali, tehranMidnight, toJalali, toPersianDigits } from '@pelekan/core';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { startBrowserStack, type BrowserStack } from '../support/browser';
 import { orgId, projectWithPlan } from '../support/fixtures';
-import { Harness, startHarness } from '../support/harness';
+import type { Harness } from '../support/harness';
 import { eventually } from '../support/http';
 
-const ROOT = join(__dirname, '..', '..');
-const WEB_DIST = join(ROOT, 'dist', 'web');
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
 describe('web app: release rules, due dates and lapsed remainders', () => {
+  let stack: BrowserStack;
   let h: Harness;
-  let browser: Browser;
   let agency: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('the web app is not built: run `npm run build` (npm test does)');
-    if (!CHROMIUM) throw new Error('Chromium not found: install Debian\'s "chromium" package (npm test does) or set CHROMIUM_PATH');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startHarness({ demoData: true, env: { WEB_DIST } });
+    stack = await startBrowserStack();
+    h = stack.h;
     agency = await orgId(h.http, 'demo-agency');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  afterAll(() => stack?.close());
 
-  async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${h.baseUrl}/#/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', 'pelekan-demo');
-    await page.click('form.login button[type=submit]');
-    await page.waitForSelector('[data-workspace=pbo]');
-    return page;
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const signIn = (username: string) => stack.signIn(username);
+  const shot = (page: Page, name: string) => stack.shot(page, name);
   const tranche = async (id: string) => (await h.http.as('pbo.officer1').get(`/api/tranches/${id}`)).body;
 
   it('creates a banded tranche through the form, then decides a lapsed remainder through the pipeline', async () => {

@@ -4,56 +4,28 @@
  * Persian digits, the English toggle, and an agency user never offered the approve button.
  * Screenshots of each workspace go to test/artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { startBrowserStack, type BrowserStack } from '../support/browser';
 import { pdfBytes } from '../support/demo';
-import { Harness, startHarness } from '../support/harness';
+import type { Harness } from '../support/harness';
 
-const ROOT = join(__dirname, '..', '..');
-const WEB_DIST = join(ROOT, 'dist', 'web');
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const PERSIAN_JALALI_DATE = /[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/;
 
 describe('web app: the worked example in a browser', () => {
+  let stack: BrowserStack;
   let h: Harness;
-  let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('the web app is not built: run `npm run build` (npm test does)');
-    if (!CHROMIUM) throw new Error('Chromium not found: install Debian\'s "chromium" package (npm test does) or set CHROMIUM_PATH');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startHarness({ demoData: true, env: { WEB_DIST } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    stack = await startBrowserStack();
+    h = stack.h;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  afterAll(() => stack?.close());
 
-  async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    await page.goto(`${h.baseUrl}/#/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', 'pelekan-demo');
-    // Signed in once the answer came and the workspace shows, as a person would see it. Returning at the
-    // click let a caller reload the page while the sign-in was still in flight (a loaded machine takes
-    // more than half a second over scrypt): the reload aborted it and landed on the login page.
-    const [answer] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/auth/login'),
-      page.click('form.login button[type=submit]'),
-    ]);
-    expect(answer.status()).toBe(200);
-    await page.waitForSelector('[data-workspace]');
-    return page;
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const signIn = (username: string) => stack.signIn(username);
+  const shot = (page: Page, name: string) => stack.shot(page, name);
 
   it('shows the portal right to left in Persian, and switches to English', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await stack.browser.newContext()).newPage();
     await page.goto(`${h.baseUrl}/#/portal`);
     await page.waitForSelector('[data-workspace=portal] .portfolios li');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
@@ -112,7 +84,7 @@ describe('web app: the worked example in a browser', () => {
     await shot(officer, 'workspace-pbo-released');
 
     // The public portal shows the release, with its Jalali date.
-    const visitor = await (await browser.newContext()).newPage();
+    const visitor = await (await stack.browser.newContext()).newPage();
     await visitor.goto(`${h.baseUrl}/#/portal`);
     await visitor.click('li[data-portfolio=DEMO] a'); // the synthetic demo portfolio, labelled as such
     await visitor.waitForSelector('tr[data-project="DEMO-1"]');

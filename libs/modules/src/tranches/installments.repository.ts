@@ -47,14 +47,8 @@ export interface CarryInRow {
   amountRials: bigint;
 }
 
-export interface NewRemainderDecision {
-  trancheId: string;
-  action: RemainderDecisionKind;
-  targetTrancheId: string | null;
-  dueAt: Date | null;
-  reason: string;
-  decidedBy: string;
-}
+/** What the API records of a decision; the rest of its row is written when it is applied or voided. */
+export type NewRemainderDecision = Pick<RemainderDecisionRow, 'trancheId' | 'action' | 'targetTrancheId' | 'dueAt' | 'reason' | 'decidedBy'>;
 
 type Raw<T, K extends keyof T> = Omit<T, K> & { [P in K]: string };
 

@@ -22,6 +22,7 @@ import type {
   RemainderResult,
 } from '@pelekan/workflows/tranche.contract';
 import { NotFound } from '../common/errors';
+import { groupBy } from '../common/group-by';
 import { failpoint } from '../common/failpoints';
 import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
@@ -76,13 +77,15 @@ export class ResultsRelease {
       this.installments.installments(m, ids),
       this.installments.now(m),
     ]);
+    const itemsOf = groupBy(items, (i) => i.trancheId);
+    const paidOf = groupBy(paid, (p) => p.trancheId);
     const result = new Map<string, ReleaseStanding>();
     for (const t of tranches) {
       const rule = parseReleaseRule(t.releaseRule);
       const facts: ReleaseFacts = {
         amountRials: t.amountRials,
-        items: items.filter((i) => i.trancheId === t.id).map((i) => ({ weight: i.weight, verifiedPercent: i.verifiedPercent, gating: i.gating })),
-        installmentsRials: paid.filter((p) => p.trancheId === t.id).map((p) => p.amountRials),
+        items: (itemsOf.get(t.id) ?? []).map((i) => ({ weight: i.weight, verifiedPercent: i.verifiedPercent, gating: i.gating })),
+        installmentsRials: (paidOf.get(t.id) ?? []).map((p) => p.amountRials),
         dueAt: t.dueAt,
         now,
         // A lapse stands until a decision: extended (waiting again) or given up (closed).

@@ -6,6 +6,7 @@ import { Database } from '../database/database';
 import { type ChainLinkRow, GatesRepository } from './gates.repository';
 import type { TrancheRef } from './tranches.repository';
 import { TrancheWorkflows } from './tranche-workflows';
+import { groupBy } from '../common/group-by';
 
 export type { TrancheRef } from './tranches.repository';
 
@@ -23,15 +24,6 @@ function chainGateFrom(fundedItemIds: string[], links: ChainLinkRow[]): string[]
   return gate;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
-}
 
 /** Why a tranche's gate changed: only these three paths may change it, and each is recorded. */
 export interface GateChangeCause {

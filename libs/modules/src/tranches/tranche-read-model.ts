@@ -11,6 +11,7 @@ import { ResultsRelease, type ReleaseStanding } from './results-release';
 import { TranchesRepository, type TrancheRow } from './tranches.repository';
 import { TrancheViewsRepository, type GateItemRow } from './tranche-views.repository';
 import type { TrancheGateItemView, TranchePageView, TrancheSummaryView, TrancheView } from './views.dto';
+import { groupBy } from '../common/group-by';
 
 /** What the API shows of tranches: the release pipeline and each tranche in full. Reads only. */
 @Injectable()
@@ -122,15 +123,6 @@ export class TrancheReadModel {
   }
 }
 
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
-}
 
 /** pro_rata below its minimum installment: how much more the verified work must earn. */
 function moreToEarn({ rule, next, summary: money }: ReleaseStanding): string | null {
