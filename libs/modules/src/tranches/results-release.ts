@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   assertInstallmentsWithin,
+  assertRialsConserved,
   committedRials,
   decideRemainder,
   installmentCredits,
@@ -14,7 +15,6 @@ import {
   type ReleaseSummary,
   type RemainderDecision,
   type RemainderEffects,
-  type RemainderRefusal,
 } from '@pelekan/core';
 import type {
   InstallmentResult,
@@ -128,9 +128,11 @@ export class ResultsRelease {
       await this.tranches.lockState(tx, request.trancheId);
       const t = await this.tranches.find(tx, request.trancheId);
       if (!t) throw new NotFound('tranche', request.trancheId);
-      const { next, summary } = await this.standing(tx, t, true);
+      const { next, summary, facts } = await this.standing(tx, t, true);
       if (t.state === 'lapsed') return { undisbursedRials: summary.undisbursedRials.toString() };
       if (next.kind !== 'lapse') throw new Error(`tranche ${t.id} does not lapse now (${next.kind}); the workflow re-assesses`);
+      // Every rial of the tranche is released or lapsing, none twice (a broken invariant stops here, not in the books).
+      assertRialsConserved(t.amountRials, facts.installmentsRials, next.undisbursedRials);
       const appended = await this.tranches.appendEvent(tx, {
         trancheId: t.id,
         seq: request.seq,
@@ -351,4 +353,3 @@ function remainderDetail(effects: RemainderEffects): Record<string, unknown> {
   }
 }
 
-export type { RemainderRefusal };
