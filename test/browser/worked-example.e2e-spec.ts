@@ -60,6 +60,8 @@ describe('web app: the worked example in a browser', () => {
     // Committee: verifies both from its queue, evidence beside each.
     const committee = await signIn('committee.mict');
     await committee.waitForSelector('[data-workspace=committee] tr[data-declaration="1"]');
+    // The evidence link shows once its file was fetched (the row can show first).
+    await committee.waitForSelector('tr[data-declaration="1"] [data-evidence]');
     expect(await committee.locator('tr[data-declaration="1"] [data-evidence]').count()).toBe(1);
     await shot(committee, 'workspace-committee');
     for (const code of ['1', '2']) {
