@@ -15,3 +15,5 @@ export * from './plan';
 export * from './spending';
 export * from './release-rule';
 export * from './paging';
+export * from './field-check';
+export * from './appeal';

@@ -173,6 +173,14 @@ export class AppConfig {
   })
   STALE_AFTER: string = '90 days';
 
+  /** How long after a rejection or an accept-at-lower-percent its agency may appeal it. */
+  @Matches(DURATION, { message: 'APPEAL_WINDOW must be a duration such as "10 days"' })
+  APPEAL_WINDOW: string = '10 days';
+
+  /** An appeal undecided this long after it was filed becomes an escalation case at the committee level. */
+  @Matches(DURATION, { message: 'APPEAL_DEADLINE must be a duration such as "30 days"' })
+  APPEAL_DEADLINE: string = '30 days';
+
   /**
    * Sign-in attempts allowed per minute for one username, whatever the address (and ten times this
    * per address). Counted in PostgreSQL, so the limit holds across every API instance.
