@@ -61,7 +61,7 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/declarations/{id}/decision': ['committee'],
   'POST /api/verification-samples': ['admin'],
   'GET /api/verification-samples': ['committee', 'pbo', 'admin'],
-  'GET /api/field-checks/due': ['committee'],
+  'GET /api/field-checks/due': ['committee', 'admin'],
   'POST /api/declarations/{id}/field-check': ['committee'],
   'GET /api/verification/discrepancy-rates': ['committee', 'pbo', 'admin'],
   'POST /api/verification-decisions/{id}/appeal': ['agency'],

@@ -48,7 +48,7 @@ export class TrustController {
     return this.samples.list();
   }
 
-  @Roles('committee')
+  @Roles('committee', 'admin')
   @Get('field-checks/due')
   @ApiOperation({ summary: 'Selected declarations waiting for a field check, each marked with whether this member may make it' })
   due(@CurrentActor() actor: Actor): Promise<FieldCheckDueListView> {

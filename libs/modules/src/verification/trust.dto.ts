@@ -36,8 +36,8 @@ export class OpenSampleDto {
   @Length(1, 200)
   seed: string;
 
-  /** The base probability of a declaration outside a large tranche, 0–1, at most six decimals. */
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 })
+  /** The base probability of a declaration outside a large tranche, 0–1, at most six decimals (checked by the service: class-validator's decimal count breaks on 5e-7). */
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   baseRate: number;
