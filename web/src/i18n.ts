@@ -267,6 +267,14 @@ const fa = {
   checkedAt: 'بازدید در',
   byAgencyStage: 'به تفکیک دستگاه',
   byMemberStage: 'به تفکیک عضو',
+  stage_declaration_decided: 'تصمیم دربارهٔ اظهار پیشرفت',
+  stage_field_checked: 'بازدید میدانی نمونه',
+  stage_appeal_decided: 'تصمیم دربارهٔ اعتراض',
+  stage_tranche_approved: 'تصویب قسط پس از باز شدن دروازه',
+  stage_tranche_paid: 'پرداخت قسط تصویب‌شده',
+  stage_remainder_decided: 'تصمیم دربارهٔ ماندهٔ سررسیدشده',
+  owner_committee: 'کمیته پایش',
+  owner_pbo: 'سازمان برنامه و بودجه',
 };
 
 type Labels = typeof fa;
@@ -536,6 +544,14 @@ const en: Labels = {
   checkedAt: 'Checked',
   byAgencyStage: 'By agency',
   byMemberStage: 'By member',
+  stage_declaration_decided: 'Declaration decided',
+  stage_field_checked: 'Sampled acceptance field-checked',
+  stage_appeal_decided: 'Appeal decided',
+  stage_tranche_approved: 'Tranche approved once its gate opened',
+  stage_tranche_paid: 'Approved tranche paid',
+  stage_remainder_decided: 'Lapsed remainder decided',
+  owner_committee: 'monitoring committee',
+  owner_pbo: 'Plan and Budget Organization',
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };
