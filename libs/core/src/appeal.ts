@@ -20,6 +20,11 @@ export interface AppealedDecision {
   readonly alreadyAppealed: boolean;
 }
 
+/** Whether a decision is of a kind still open to appeal (the window aside): a rejection or lower acceptance, standing, not yet appealed. */
+export function isAppealable(decision: Pick<AppealedDecision, 'outcome' | 'revokedAt'>, alreadyAppealed: boolean): boolean {
+  return decision.outcome !== 'accepted' && decision.revokedAt === null && !alreadyAppealed;
+}
+
 /** Why `organizationId` may not appeal the decision at `now`, or null. */
 export function appealRefusal(
   decision: AppealedDecision,

@@ -161,7 +161,7 @@ export class AppConfig {
   @Min(2)
   WORKFLOW_CACHE_SIZE: number = 500;
 
-  /** The escalation sweep's period: "monthly" (calendar month, Tehran time) or a duration such as "10 seconds". */
+  /** The escalation sweep's period: "monthly" (a Jalali month, swept at Tehran midnight on its 1st) or a duration such as "10 seconds". */
   @Matches(/^(monthly|1 month|\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?))$/, {
     message: 'ESCALATION_PERIOD must be "monthly" or a duration such as "30 days" or "10 seconds"',
   })
