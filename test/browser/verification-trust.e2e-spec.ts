@@ -43,7 +43,12 @@ describe('web app: verification you can trust', () => {
       ],
       links: [],
     });
-    const declare = async (code: string, evidenceIds: string[] = []) => {
+    const upload = async (name: string) => {
+      const answer = await h.http.as('agency.demo').upload('/api/evidence', name, pdfBytes(name));
+      expect(answer.status).toBe(201);
+      return answer.body.id as string;
+    };
+    const declare = async (code: string, evidenceIds: string[]) => {
       const answer = await h.http.as('agency.demo').post(`/api/items/${p.item(code)}/declarations`, { percent: 100, note: `item ${code} done`, evidenceIds });
       expect(answer.status).toBe(201);
       return answer.body.id as string;
@@ -53,11 +58,10 @@ describe('web app: verification you can trust', () => {
       expect(answer.status).toBe(201);
       return answer.body;
     };
-    const declA = await declare('A');
+    const declA = await declare('A', [await upload('a-site-photo.pdf')]);
     await decide(declA, 'accept');
-    const evidence = await h.http.as('agency.demo').upload('/api/evidence', 'b-site-photo.pdf', pdfBytes('b'));
-    expect(evidence.status).toBe(201);
-    const declB = await declare('B', [evidence.body.id]);
+    const evidenceB = await upload('b-site-photo.pdf');
+    const declB = await declare('B', [evidenceB]);
     const rejected = await decide(declB, 'reject', 'the photo does not show the finished work');
     const decisionB = rejected.decision.id as string;
 
@@ -133,7 +137,7 @@ describe('web app: verification you can trust', () => {
     await agencyPage.click(`[data-appeal-open="${decisionB}"]`);
     const appealForm = `form[data-appeal-form="${decisionB}"]`;
     await agencyPage.fill(`${appealForm} textarea[name=reason]`, 'the photo shows the finished roof; see the file');
-    await agencyPage.check(`${appealForm} input[value="${evidence.body.id}"]`);
+    await agencyPage.check(`${appealForm} input[value="${evidenceB}"]`);
     await agencyPage.click(`${appealForm} button[type=submit]`);
     const status = await agencyPage.waitForSelector(`[data-decision="${decisionB}"] .appeal-status[data-status=pending]`);
     expect(await status.textContent()).toContain('در انتظار رسیدگی');
@@ -141,7 +145,7 @@ describe('web app: verification you can trust', () => {
     await shot(agencyPage, 'verification-agency-appealed');
     const { body: mine } = await h.http.as('agency.demo').get('/api/appeals?status=pending');
     const appeal = mine.items.find((a: any) => a.decisionId === decisionB);
-    expect(appeal).toMatchObject({ status: 'pending', evidenceIds: [evidence.body.id] });
+    expect(appeal).toMatchObject({ status: 'pending', evidenceIds: [evidenceB] });
 
     // --- The member who rejected may not decide; another member overturns at 100%.
     await arao.reload();
