@@ -129,6 +129,22 @@ describe('web app: verification you can trust', () => {
     expect(await mict.locator('table.rates-by-member tbody tr').count()).toBeGreaterThanOrEqual(1);
     await shot(mict, 'verification-rates');
 
+    // Stage times (branch stage-clocks; checked once its endpoint is merged): the declarations decided
+    // today, counted in this month's row as the API counts them.
+    const { status: timesStatus, body: times } = await h.http.as('committee.mict').get('/api/committee/stage-times');
+    if (timesStatus !== 404) {
+      expect(timesStatus).toBe(200);
+      await tab(mict, 'stageTimes');
+      const decidedStage = 'article.stage-times[data-stage=declaration_decided]';
+      await mict.waitForSelector(`${decidedStage} table.by-month tbody tr`);
+      const decidedStats = times.stages.find((s: any) => s.stage === 'declaration_decided');
+      const lastMonth = decidedStats.byMonth[decidedStats.byMonth.length - 1];
+      expect(lastMonth.count).toBeGreaterThanOrEqual(2);
+      expect(await mict.textContent(`${decidedStage} h3`)).toContain('تصمیم دربارهٔ اظهار پیشرفت');
+      expect(await mict.textContent(`${decidedStage} table.by-month`)).toContain(toPersianDigits(String(lastMonth.count)));
+      await shot(mict, 'verification-stage-times');
+    }
+
     // --- The agency appeals the rejection of B from the item's declarations, citing its evidence.
     const agencyPage = await signIn('agency.demo');
     const itemRow = `tr[data-item="B"]`;

@@ -24,6 +24,7 @@ interface StageTimesView {
     byAgency?: Array<Timing & Record<string, any>>;
     byMember?: Array<Timing & Record<string, any>>;
   }>;
+  overLimitTotal?: number;
   overLimit?: Array<{
     stage: string;
     owner?: string;
@@ -61,7 +62,7 @@ function TimingRows({ rows, label }: { rows: Array<Timing & Record<string, any>>
       {rows.map((r, k) => (
         <tr key={k}>
           <th scope="row">{label(r)}</th>
-          <td><Num value={r.count ?? 0} /></td>
+          <td data-count="count"><Num value={r.count ?? 0} /></td>
           <td><Hours value={r.medianHours} /></td>
           <td><Hours value={r.p90Hours} /></td>
         </tr>
@@ -141,7 +142,10 @@ export function StageTimes() {
                   )}
                 </article>
               ))}
-              <h3>{t('overLimit')}</h3>
+              <h3>
+                {t('overLimit')}
+                {data.overLimitTotal != null && <> (<span data-count="over-limit"><Num value={data.overLimitTotal} /></span>)</>}
+              </h3>
               {over.length === 0 ? <p>{t('nothing')}</p> : (
                 <table className="over-limit">
                   <thead>
