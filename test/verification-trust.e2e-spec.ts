@@ -148,12 +148,14 @@ describe('verification you can trust', () => {
     expect(early.status).toBe(409);
 
     const due = (await h.http.as('committee.arao').get('/api/field-checks/due')).body.items.find((d: any) => d.declarationId === declarationId);
-    expect(due).toMatchObject({ acceptedPercent: 100, mayCheck: true });
+    expect(due).toMatchObject({ acceptedPercent: 100, mayCheck: true, whyNot: null, acceptedByName: 'Committee member (Ministry of ICT)' });
     const sameOrg = await h.http.as('committee.mict2').post(`/api/declarations/${declarationId}/field-check`, { outcome: 'confirmed', reason: 'seen' });
     expect([sameOrg.status, sameOrg.body.code]).toEqual([403, 'same_organization']);
     const insider = await h.http.as('committee.insider').post(`/api/declarations/${declarationId}/field-check`, { outcome: 'confirmed', reason: 'seen' });
     expect([insider.status, insider.body.code]).toEqual([403, 'conflict_of_interest']);
-    expect((await h.http.as('committee.mict2').get('/api/field-checks/due')).body.items.find((d: any) => d.declarationId === declarationId).mayCheck).toBe(false);
+    const dueTo = async (member: string) => (await h.http.as(member).get('/api/field-checks/due')).body.items.find((d: any) => d.declarationId === declarationId);
+    expect(await dueTo('committee.mict2')).toMatchObject({ mayCheck: false, whyNot: 'same_organization' });
+    expect(await dueTo('committee.insider')).toMatchObject({ mayCheck: false, whyNot: 'conflict_of_interest' });
     const bad = await h.http.as('committee.arao').post(`/api/declarations/${declarationId}/field-check`, { outcome: 'discrepancy', reason: 'x' });
     expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'verifiedPercent']);
 

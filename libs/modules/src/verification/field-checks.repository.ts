@@ -53,6 +53,7 @@ export interface DueFieldCheckRow {
   ownerAgencyId: string;
   acceptedPercent: number;
   acceptedBy: string;
+  acceptedByName: string;
   acceptorOrganizationId: string | null;
   acceptedAt: Date;
   sampledAt: Date;
@@ -134,7 +135,7 @@ export class FieldChecksRepository {
       `SELECT d.declaration_id AS "declarationId", d.sample_id AS "sampleId", d.item_id AS "itemId", i.code AS "itemCode",
               i.title_fa AS "itemTitleFa", i.title_en AS "itemTitleEn", i.project_id AS "projectId", p.code AS "projectCode",
               d.owner_agency_id AS "ownerAgencyId", ${ACCEPTED_PERCENT} AS "acceptedPercent", d.accepted_by AS "acceptedBy",
-              u.organization_id AS "acceptorOrganizationId", vd.decided_at AS "acceptedAt", s.opened_at AS "sampledAt"
+              u.display_name AS "acceptedByName", u.organization_id AS "acceptorOrganizationId", vd.decided_at AS "acceptedAt", s.opened_at AS "sampledAt"
          FROM sample_draws d
          JOIN verification_samples s ON s.id = d.sample_id
          JOIN action_items i ON i.id = d.item_id

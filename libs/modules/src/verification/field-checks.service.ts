@@ -72,10 +72,10 @@ export class FieldChecksService {
       due.map((d) => ({ projectId: d.projectId, itemOwnerIds: [d.ownerAgencyId] })),
     );
     return {
-      items: due.map(({ acceptorOrganizationId, ...d }, n) => ({
-        ...d,
-        mayCheck: independent[n] && actor.organizationId !== null && actor.organizationId !== acceptorOrganizationId,
-      })),
+      items: due.map(({ acceptorOrganizationId, ...d }, n) => {
+        const whyNot = actor.organizationId === null || actor.organizationId === acceptorOrganizationId ? 'same_organization' : independent[n] ? null : 'conflict_of_interest';
+        return { ...d, mayCheck: whyNot === null, whyNot };
+      }),
     };
   }
 

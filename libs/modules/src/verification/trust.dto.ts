@@ -156,10 +156,13 @@ export class FieldCheckDueView {
   ownerAgencyId: string;
   acceptedPercent: number;
   acceptedBy: string;
+  acceptedByName: string;
   acceptedAt: Date;
   sampledAt: Date;
   /** Whether this member may check it: of another organization than the acceptor's, and independent of the item. */
   mayCheck: boolean;
+  @ApiProperty({ enum: ['same_organization', 'conflict_of_interest'], nullable: true, description: 'Why this member may not check it' })
+  whyNot: 'same_organization' | 'conflict_of_interest' | null;
 }
 
 export class FieldCheckDueListView {
