@@ -78,9 +78,10 @@ describe('nearest-rank percentiles', () => {
     expect(nearestRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 100)).toBe(10);
   });
 
-  it('counts in integers: the 90th of 70 values is the 63rd (0.9 × 70 in floating point is 63.000…01)', () => {
+  it('takes the 63rd of 70 values as the 90th, the 36th of 71 as the median', () => {
     const values = Array.from({ length: 70 }, (_, k) => k + 1);
     expect(nearestRank(values, 90)).toBe(63);
+    expect(nearestRank([...values, 71], 50)).toBe(36);
   });
 
   it('refuses an empty list or a percentile outside 1..100', () => {

@@ -149,8 +149,9 @@ export function isOverLimit(clock: StageClock, limits: StageLimits, now: Date): 
 /**
  * The nearest-rank percentile of values sorted ascending: the value at rank ⌈p·n/100⌉ (1-based), for
  * p in 1..100, so always one of the values (never interpolated). The median is p = 50: for an even
- * count, the lower of the two middle values. Computed in integers (p·n/100, not 0.9·n in floating
- * point, which rounds 0.9 × 70 up past 63). Throws for an empty list.
+ * count, the lower of the two middle values. The rank is computed in integers, so no floating-point
+ * product can round it past a whole rank. PostgreSQL's percentile_disc(p/100) is the same definition.
+ * Throws for an empty list.
  */
 export function nearestRank(sortedAsc: readonly number[], p: number): number {
   if (!Number.isInteger(p) || p < 1 || p > 100) throw new RangeError(`percentile ${p} must be an integer from 1 to 100`);
