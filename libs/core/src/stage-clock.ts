@@ -92,7 +92,7 @@ export function parseStageLimits(text: string, appealDeadline: string = DEFAULT_
       try {
         limits[stage] = parseStageDuration(part.slice(eq + 1));
       } catch (e) {
-        throw new RangeError(`${stage}: ${(e as Error).message}`);
+        throw new RangeError(`${stage}: ${(e as Error).message}`, { cause: e });
       }
     }
   };
@@ -101,7 +101,7 @@ export function parseStageLimits(text: string, appealDeadline: string = DEFAULT_
   try {
     limits[APPEAL_STAGE] = parseStageDuration(appealDeadline);
   } catch (e) {
-    throw new RangeError(`APPEAL_DEADLINE: ${(e as Error).message}`);
+    throw new RangeError(`APPEAL_DEADLINE: ${(e as Error).message}`, { cause: e });
   }
   return limits as StageLimits;
 }
