@@ -217,9 +217,12 @@ export class StageClocksRepository {
     if (clocks.length === 0) return [];
     return rows(
       m,
-      `SELECT DISTINCT ON (c.stage, c.subject_id, c.started_at) c.id, c.stage, c.subject_id AS "subjectId", c.started_at AS "startedAt"
+      // The instants came back through JavaScript (milliseconds); PostgreSQL keeps microseconds.
+      `SELECT DISTINCT ON (c.stage, c.subject_id, c.started_at) c.id, c.stage, c.subject_id AS "subjectId",
+              date_trunc('milliseconds', c.started_at) AS "startedAt"
          FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS k(stage, subject_id, started_at)
-         JOIN stage_cases c ON c.stage = k.stage AND c.subject_id = k.subject_id AND c.started_at = k.started_at
+         JOIN stage_cases c ON c.stage = k.stage AND c.subject_id = k.subject_id
+          AND date_trunc('milliseconds', c.started_at) = k.started_at
         ORDER BY c.stage, c.subject_id, c.started_at, c.opened_at DESC`,
       [clocks.map((c) => c.stage), clocks.map((c) => c.subjectId), clocks.map((c) => c.startedAt)],
     );

@@ -84,8 +84,8 @@ export class StageClocks1733110000000 implements MigrationInterface {
       -- pelekan_grant_app_privileges() grants tables; the view is read-only for the application.
       GRANT SELECT ON stage_clocks TO pelekan_app_rw;
 
-      -- The statistics read the clocks that ended in a range of months; the tranche stages start at these events.
-      CREATE INDEX verification_decisions_by_time ON verification_decisions (decided_at);
+      -- The statistics read the clocks that ended in a range of months (decisions: verification_decisions_by_time,
+      -- read-indexes); the tranche stages start at these events.
       CREATE INDEX field_checks_by_time ON field_checks (checked_at);
       CREATE INDEX verification_appeals_decided ON verification_appeals (decided_at) WHERE decided_at IS NOT NULL;
       CREATE INDEX tranche_events_stage_starts ON tranche_events (tranche_id, seq) WHERE to_state IN ('awaiting_approval', 'approved', 'lapsed');
@@ -119,8 +119,7 @@ export class StageClocks1733110000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP TABLE stage_cases;
-      DROP INDEX tranche_events_stage_starts, verification_appeals_decided, field_checks_by_time,
-        verification_decisions_by_time;
+      DROP INDEX tranche_events_stage_starts, verification_appeals_decided, field_checks_by_time;
       DROP VIEW stage_clocks;
     `);
   }
