@@ -102,6 +102,8 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
 
   'GET /api/committee/queue': ['committee', 'admin'],
   'GET /api/committee/pack': ['committee', 'pbo', 'admin'],
+  'GET /api/committee/stage-times': ['committee', 'pbo', 'admin'],
+  'GET /api/committee/stage-cases': ['committee', 'pbo', 'admin'],
   'GET /api/public/portfolios': PUBLIC,
   'GET /api/public/portfolios/{id}': PUBLIC,
   'GET /api/public/projects/{id}': PUBLIC,

@@ -17,3 +17,4 @@ export * from './release-rule';
 export * from './paging';
 export * from './field-check';
 export * from './appeal';
+export * from './stage-clock';

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { DEFAULT_STAGE_LIMITS, parseStageLimits } from '@pelekan/core';
 import {
   IsBoolean,
   IsIn,
@@ -46,6 +47,31 @@ function IsStrongSecret() {
       validator: {
         validate: (value: unknown) => weakSecretReason(value) === null,
         defaultMessage: (args?: ValidationArguments) => `${args?.property} ${weakSecretReason(args?.value)}`,
+      },
+    });
+}
+
+/** Why STAGE_LIMITS (with the APPEAL_DEADLINE beside it) cannot be read, or null (core parseStageLimits). */
+export function stageLimitsReason(value: unknown, appealDeadline: unknown): string | null {
+  if (typeof value !== 'string') return 'must be stage=duration pairs such as "declaration_decided=10 days,tranche_paid=5 days"';
+  try {
+    parseStageLimits(value, typeof appealDeadline === 'string' ? appealDeadline : undefined);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function IsStageLimits() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isStageLimits',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => stageLimitsReason(value, (args?.object as AppConfig).APPEAL_DEADLINE) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} ${stageLimitsReason(args?.value, (args?.object as AppConfig).APPEAL_DEADLINE)}`,
       },
     });
 }
@@ -180,6 +206,14 @@ export class AppConfig {
   /** An appeal undecided this long after it was filed becomes an escalation case at the committee level. */
   @Matches(DURATION, { message: 'APPEAL_DEADLINE must be a duration such as "30 days"' })
   APPEAL_DEADLINE: string = '30 days';
+
+  /**
+   * How long each stage may take before it is a breach (core stage-clock.ts), as comma-separated
+   * stage=duration pairs; a stage not named keeps its default. The appeal stage's limit is
+   * APPEAL_DEADLINE. A stage open past its limit becomes a case of the party that owns it at the next sweep.
+   */
+  @IsStageLimits()
+  STAGE_LIMITS: string = DEFAULT_STAGE_LIMITS;
 
   /**
    * Sign-in attempts allowed per minute for one username, whatever the address (and ten times this
