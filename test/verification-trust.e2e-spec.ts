@@ -11,6 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { EscalationSweep } from '@pelekan/modules';
 import { declare } from './support/demo';
 import { createUser, orgId, projectWithPlan } from './support/fixtures';
 import { Harness, startHarness } from './support/harness';
@@ -262,5 +264,31 @@ describe('verification you can trust', () => {
     expect(fullDecision.appealableUntil).toBeNull();
     const notAppealable = await h.http.as('agency.demo').post(`/api/verification-decisions/${fullDecision.id}/appeal`, { reason: 'more' });
     expect([notAppealable.status, notAppealable.body.code]).toEqual([409, 'not_appealable']);
+  });
+
+  it('escalates an appeal left undecided past its deadline to the committee, and resolves it once decided', async () => {
+    const t = await withTranche('VT-DEADLINE');
+    const d = await declare(h.http, 'agency.demo', t.itemId, 90);
+    const lower = await h.http.as('committee.mict').post(`/api/declarations/${d.id}/decision`, { decision: 'accept_lower', verifiedPercent: 60, reason: 'two sites missing' });
+    const appeal = await h.http.as('agency.demo').post(`/api/verification-decisions/${lower.body.decision.id}/appeal`, { reason: 'both sites are live' });
+    expect(appeal.status).toBe(201);
+    const filedAt = new Date(appeal.body.filedAt).getTime();
+    expect(new Date(appeal.body.deadlineAt).getTime() - filedAt).toBe(30 * 86_400_000);
+    const sweep = () => h.app.get(EscalationSweep).run({ runKey: `appeal-deadline-${randomUUID()}`, at: new Date().toISOString() });
+    const caseOfAppeal = async (status: string) =>
+      (await h.http.as('committee.arao').get(`/api/committee/stage-cases?status=${status}`)).body.items.find((c: any) => c.stage === 'appeal_decided' && c.subjectId === appeal.body.id);
+
+    await sweep();
+    expect(await caseOfAppeal('live')).toBeUndefined();
+    await h.asOwner(`UPDATE verification_appeals SET filed_at = filed_at - interval '31 days', deadline_at = deadline_at - interval '31 days' WHERE id = $1`, [appeal.body.id]);
+    await sweep();
+    expect(await caseOfAppeal('live')).toEqual(expect.objectContaining({ owner: 'committee', level: 3, itemId: t.itemId }));
+
+    const upheld = await h.http.as('committee.arao').post(`/api/appeals/${appeal.body.id}/decision`, { action: 'uphold', reason: 'the second site is not live' });
+    expect(upheld.body).toMatchObject({ status: 'upheld', verifiedPercent: null });
+    expect(await item(t.itemId)).toBe(60);
+    await sweep();
+    expect(await caseOfAppeal('live')).toBeUndefined();
+    expect(await caseOfAppeal('resolved')).toEqual(expect.objectContaining({ resolvedAt: expect.any(String) }));
   });
 });
