@@ -16,22 +16,12 @@ export interface FieldCheckDue {
   ownerAgencyId: string;
   acceptedPercent: number;
   acceptedBy: string;
-  acceptedByName?: string;
+  acceptedByName: string;
   acceptedAt: string;
   sampledAt: string;
   mayCheck: boolean;
-  /** If the API says why a member may not check (same_organization, conflict_of_interest). */
-  whyNot?: string;
-  acceptedByOrganizationId?: string;
-}
-
-/** Why the member may not check `d`: the API's reason, else the same organization if it can be told, else both. */
-function whyNotCheck(d: FieldCheckDue, organizationId: string | null | undefined): string {
-  if (d.whyNot) return d.whyNot;
-  if (d.acceptedByOrganizationId && organizationId) {
-    return d.acceptedByOrganizationId === organizationId ? 'same_organization' : 'conflict_of_interest';
-  }
-  return 'may_not_check';
+  /** Why this member may not check it. */
+  whyNot: 'same_organization' | 'conflict_of_interest' | null;
 }
 
 /** The outcome of a field check of one sampled declaration, with optional evidence uploaded first. */
@@ -109,7 +99,7 @@ function FieldCheckForm({ due, onDone }: { due: FieldCheckDue; onDone(): void })
 
 /** Sampled declarations awaiting a field check; the member checks those of other organizations' acceptances. */
 export function FieldChecksDue({ onChecked }: { onChecked?(): void }) {
-  const { t, lang, user } = useApp();
+  const { t, lang } = useApp();
   const due = useLoad<{ items: FieldCheckDue[] }>(() => api('GET', '/api/field-checks/due'));
   const done = () => {
     due.reload();
@@ -138,8 +128,8 @@ export function FieldChecksDue({ onChecked }: { onChecked?(): void }) {
                     <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
                     <td><a href={`#/projects/${d.projectId}`}>{d.projectCode}</a></td>
                     <td><Percent value={d.acceptedPercent} /></td>
-                    <td>{d.acceptedByName ?? d.acceptedBy} · <DateText value={d.acceptedAt} /></td>
-                    <td>{d.mayCheck ? <FieldCheckForm due={d} onDone={done} /> : <WhyNot code={whyNotCheck(d, user?.organizationId)} />}</td>
+                    <td>{d.acceptedByName} · <DateText value={d.acceptedAt} /></td>
+                    <td>{d.mayCheck ? <FieldCheckForm due={d} onDone={done} /> : <WhyNot code={d.whyNot ?? 'may_not_check'} />}</td>
                   </tr>
                 ))}
               </tbody>
