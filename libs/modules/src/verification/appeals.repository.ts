@@ -1,36 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AppealStatus, VerificationOutcome } from '@pelekan/core';
+import type { AppealStatus } from '@pelekan/core';
 import { row, rows } from '../database/database';
+import type { AppealView } from './trust.dto';
 
 /** An appeal with the decision and declaration it contests, as the API shows it. */
-export interface AppealRow {
-  id: string;
-  decisionId: string;
-  declarationId: string;
-  itemId: string;
-  itemCode: string;
-  itemTitleFa: string;
-  itemTitleEn: string;
-  projectId: string;
-  projectCode: string;
-  ownerAgencyId: string;
-  decisionOutcome: VerificationOutcome;
-  decidedPercent: number | null;
-  declaredPercent: number;
-  decidedBy: string;
-  decidedAt: Date;
-  reason: string;
-  evidenceIds: string[];
-  filedBy: string;
-  filedAt: Date;
-  deadlineAt: Date;
-  status: AppealStatus;
-  appealDecidedBy: string | null;
-  appealDecidedAt: Date | null;
-  decisionReason: string | null;
-  verifiedPercent: number | null;
-}
+export type AppealRow = Omit<AppealView, 'mayDecide'>;
 
 export interface NewAppeal {
   decisionId: string;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { FieldCheckOutcome } from '@pelekan/core';
 import { row, rows } from '../database/database';
+import type { FieldCheckDueView, FieldCheckView } from './trust.dto';
 
 /** A declaration's draw with what the field check needs to judge it. */
 export interface DrawnDeclarationRow {
@@ -27,37 +28,10 @@ export interface NewFieldCheck {
   checkedBy: string;
 }
 
-export interface FieldCheckRow {
-  id: string;
-  sampleId: string;
-  declarationId: string;
-  itemId: string;
-  outcome: FieldCheckOutcome;
-  verifiedPercent: number;
-  reason: string;
-  evidenceIds: string[];
-  checkedBy: string;
-  checkedAt: Date;
-  itemVerifiedPercent: number;
-}
+export type FieldCheckRow = FieldCheckView;
 
-export interface DueFieldCheckRow {
-  declarationId: string;
-  sampleId: string;
-  itemId: string;
-  itemCode: string;
-  itemTitleFa: string;
-  itemTitleEn: string;
-  projectId: string;
-  projectCode: string;
-  ownerAgencyId: string;
-  acceptedPercent: number;
-  acceptedBy: string;
-  acceptedByName: string;
-  acceptorOrganizationId: string | null;
-  acceptedAt: Date;
-  sampledAt: Date;
-}
+/** A field check waiting, with the acceptor's organization (the service decides who may make it). */
+export type DueFieldCheckRow = Omit<FieldCheckDueView, 'mayCheck' | 'whyNot'> & { acceptorOrganizationId: string | null };
 
 export interface DiscrepancyCountRow {
   id: string;

@@ -31,14 +31,16 @@ export class StageClocks1733110000000 implements MigrationInterface {
           LEFT JOIN verification_decisions v ON v.declaration_id = d.id
          WHERE d.status = 'pending' OR v.id IS NOT NULL
         UNION ALL
-        -- the sample that selected an acceptance opened → its field check
+        -- the sample that selected an acceptance opened → its field check (an acceptance revoked before
+        -- its check needs none: no clock)
         SELECT 'field_checked', sd.declaration_id, sd.item_id, NULL, i.project_id, sd.owner_agency_id, fc.checked_by,
                s.opened_at, fc.checked_at, NULL
           FROM sample_draws sd
           JOIN verification_samples s ON s.id = sd.sample_id
           JOIN action_items i ON i.id = sd.item_id
+          JOIN verification_decisions vd ON vd.id = sd.decision_id
           LEFT JOIN field_checks fc ON fc.declaration_id = sd.declaration_id
-         WHERE sd.selected
+         WHERE sd.selected AND (fc.id IS NOT NULL OR vd.revoked_at IS NULL)
         UNION ALL
         -- appeal filed → decided, by its own deadline
         SELECT 'appeal_decided', a.id, a.item_id, NULL, i.project_id, a.owner_agency_id, a.decided_by, a.filed_at, a.decided_at,
