@@ -18,3 +18,4 @@ export * from './paging';
 export * from './field-check';
 export * from './appeal';
 export * from './stage-clock';
+export * from './duration';

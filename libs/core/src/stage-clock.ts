@@ -19,6 +19,7 @@
  * (migration 1733110000000-stage-clocks); the API's statistics and list of breaches are computed here.
  */
 import { ESCALATION_LEVELS, type EscalationLevel, TOP_LEVEL } from './escalation';
+import { durationMs } from './duration';
 import { jalaliMonthRange, toJalali } from './jalali';
 
 export const STAGE_OWNERS = ['committee', 'pbo'] as const;
@@ -57,15 +58,9 @@ export const DEFAULT_STAGE_LIMITS =
   'declaration_decided=10 days,field_checked=30 days,tranche_approved=10 days,tranche_paid=5 days,remainder_decided=30 days';
 export const DEFAULT_APPEAL_DEADLINE = '30 days';
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, millisecond: 1, s: 1000, second: 1000, m: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
-
 /** Milliseconds of "10 days", "10d", "36 h", "90 minutes"…; throws for anything else or for zero. */
 export function parseStageDuration(text: string): number {
-  const match = DURATION.exec(text.trim().toLowerCase());
-  if (!match) throw new RangeError(`"${text}" is not a duration such as "10 days", "10d" or "36h"`);
-  const unit = ['ms', 's', 'm', 'h', 'd'].includes(match[2]) ? match[2] : match[2].replace(/s$/, '');
-  const ms = Math.round(Number(match[1]) * UNIT_MS[unit]);
+  const ms = durationMs(text);
   if (ms <= 0) throw new RangeError(`"${text}" must be longer than zero`);
   return ms;
 }

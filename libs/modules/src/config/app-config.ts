@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { DEFAULT_STAGE_LIMITS, parseStageLimits } from '@pelekan/core';
+import { DEFAULT_STAGE_LIMITS, DURATION_PATTERN, durationMs, parseStageLimits } from '@pelekan/core';
 import {
   IsBoolean,
   IsIn,
@@ -14,7 +14,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 
-const DURATION = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/;
+const DURATION = DURATION_PATTERN;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes((typeof value === 'string' ? value : JSON.stringify(value)).toLowerCase());
@@ -307,14 +307,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, millisecond: 1, s: 1000, second: 1000, m: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
-
-/** Milliseconds of a setting such as "10 seconds" or "1.5 h" (already validated by DURATION). */
-export function durationMs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text.trim().toLowerCase());
-  if (!match) throw new Error(`"${text}" is not a duration`);
-  const unit = match[2] === 'ms' || match[2] === 's' || match[2] === 'm' || match[2] === 'h' || match[2] === 'd' ? match[2] : match[2].replace(/s$/, '');
-  const factor = DURATION_UNITS_MS[unit];
-  if (factor === undefined) throw new Error(`"${text}" has an unknown unit`);
-  return Math.round(Number(match[1]) * factor);
-}
+/** Milliseconds of a setting such as "10 seconds" or "1.5 h" (already validated by DURATION): core's, one parser for every duration. */
+export { durationMs };

@@ -8,7 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `sample_draws`: its population as drawn when it opened (every acceptance in the period not revoked):
  *   each declaration's draw (the first 8 bytes of SHA-256(seed:id), an unsigned 64-bit integer), its
  *   probability in millionths and why, and whether it was selected (core sampling.ts). Append-only: the
- *   published selection is what paid or held money.
+ *   published selection is what paid or held money. Audited per statement (a month's population is one insert).
  * - `field_checks`: the field check of a selected declaration, one per declaration, by a committee
  *   member of another organization than the one who accepted it. Until it is confirmed the acceptance
  *   does not count; a discrepancy puts the item on the field percent.
@@ -112,6 +112,7 @@ export class VerificationYouCanTrust1733100000000 implements MigrationInterface 
       );
 
       SELECT audit_table('verification_samples');
+      SELECT audit_table_bulk('sample_draws');
       SELECT audit_table('field_checks');
       SELECT audit_table('field_check_evidence');
       SELECT audit_table('verification_appeals');
