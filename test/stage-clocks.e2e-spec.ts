@@ -37,8 +37,18 @@ describe('stage clocks: statistics, breaches and their escalation', () => {
    * path); later ones call the sweep activity itself with a run key of their own (the schedule names a
    * run by the second it fires in, so two triggers within one second would be one run).
    */
+  /** The sweep reads open_stage_clocks; it must list exactly the open clocks of stage_clocks. */
+  async function expectOpenClocksAgree() {
+    const columns = 'stage, subject_id, item_id, tranche_id, project_id, agency_id, started_at, deadline_at';
+    const open = await h.asOwner(`SELECT ${columns} FROM open_stage_clocks ORDER BY stage, subject_id, started_at`);
+    const all = await h.asOwner(`SELECT ${columns} FROM stage_clocks WHERE ended_at IS NULL ORDER BY stage, subject_id, started_at`);
+    expect(open).toEqual(all);
+    return open.length;
+  }
+
   let swept = 0;
   async function sweep() {
+    expect(await expectOpenClocksAgree()).toBeGreaterThan(0);
     if (swept++ > 0) {
       await h.app.get(EscalationSweep).run({ runKey: `stage-clocks-${randomUUID()}`, at: new Date().toISOString() });
       return;

@@ -57,8 +57,7 @@ export class StageCaseSweepRepository {
       `CREATE TEMP TABLE sweep_stage_open ON COMMIT DROP AS
        SELECT s.stage, s.subject_id, s.started_at, s.item_id, s.tranche_id, s.project_id,
               $1::timestamptz > coalesce(s.deadline_at, s.started_at + l.limit_ms * interval '1 millisecond') AS breached
-         FROM stage_clocks s JOIN unnest($2::text[], $3::bigint[]) AS l(stage, limit_ms) ON l.stage = s.stage
-        WHERE s.ended_at IS NULL`,
+         FROM open_stage_clocks s JOIN unnest($2::text[], $3::bigint[]) AS l(stage, limit_ms) ON l.stage = s.stage`,
       [at, [...STAGES], STAGES.map((s) => limits[s])],
     );
     await m.query(`CREATE TEMP TABLE sweep_stage_changes (case_id uuid, kind text, level smallint) ON COMMIT DROP`);

@@ -83,8 +83,66 @@ export class StageClocks1733110000000 implements MigrationInterface {
              ORDER BY x.requested_at LIMIT 1) r ON true
          WHERE e.to_state = 'lapsed';
 
+      -- The open clocks alone, as the sweep reads them: the same branches as stage_clocks, each with the
+      -- condition that makes it open (a pending declaration or appeal, an unchecked selection, a tranche
+      -- in the state its stage is), so each is read from its few rows through an index instead of every
+      -- clock ever. Held equal to stage_clocks WHERE ended_at IS NULL by test/stage-clocks.e2e-spec.ts.
+      CREATE VIEW open_stage_clocks AS
+        SELECT 'declaration_decided'::text AS stage, d.id AS subject_id, d.item_id, NULL::uuid AS tranche_id, i.project_id,
+               i.owner_agency_id AS agency_id, v.decided_by AS member_id, d.declared_at AS started_at, v.decided_at AS ended_at,
+               NULL::timestamptz AS deadline_at
+          FROM progress_declarations d
+          JOIN action_items i ON i.id = d.item_id
+          LEFT JOIN verification_decisions v ON v.declaration_id = d.id
+         WHERE d.status = 'pending' AND v.id IS NULL
+        UNION ALL
+        SELECT 'field_checked', sd.declaration_id, sd.item_id, NULL, i.project_id, sd.owner_agency_id, fc.checked_by,
+               s.opened_at, fc.checked_at, NULL
+          FROM sample_draws sd
+          JOIN verification_samples s ON s.id = sd.sample_id
+          JOIN action_items i ON i.id = sd.item_id
+          JOIN verification_decisions vd ON vd.id = sd.decision_id
+          LEFT JOIN field_checks fc ON fc.declaration_id = sd.declaration_id
+         WHERE sd.selected AND fc.id IS NULL AND vd.revoked_at IS NULL
+        UNION ALL
+        SELECT 'appeal_decided', a.id, a.item_id, NULL, i.project_id, a.owner_agency_id, a.decided_by, a.filed_at, a.decided_at,
+               a.deadline_at
+          FROM verification_appeals a
+          JOIN action_items i ON i.id = a.item_id
+         WHERE a.status = 'pending'
+        UNION ALL
+        SELECT 'tranche_approved', t.id, NULL, t.id, t.project_id, p.lead_agency_id, n.actor_id, e.at, n.at, NULL
+          FROM tranche_events e
+          JOIN tranches t ON t.id = e.tranche_id
+          JOIN projects p ON p.id = t.project_id
+          LEFT JOIN LATERAL (
+            SELECT x.at, x.actor_id, x.to_state FROM tranche_events x
+             WHERE x.tranche_id = e.tranche_id AND x.seq > e.seq AND x.to_state NOT IN ('awaiting_approval', 'held')
+             ORDER BY x.seq LIMIT 1) n ON true
+         WHERE e.to_state = 'awaiting_approval' AND coalesce(e.from_state, '') NOT IN ('awaiting_approval', 'held')
+           AND n.to_state IS NULL AND t.state IN ('awaiting_approval', 'held')
+        UNION ALL
+        SELECT 'tranche_paid', t.id, NULL, t.id, t.project_id, p.lead_agency_id, e.actor_id, e.at, n.at, NULL
+          FROM tranche_events e
+          JOIN tranches t ON t.id = e.tranche_id
+          JOIN projects p ON p.id = t.project_id
+          LEFT JOIN LATERAL (
+            SELECT x.at, x.detail FROM tranche_events x
+             WHERE x.tranche_id = e.tranche_id AND x.seq > e.seq ORDER BY x.seq LIMIT 1) n ON true
+         WHERE e.to_state = 'approved' AND n.at IS NULL AND t.state = 'approved'
+        UNION ALL
+        SELECT 'remainder_decided', t.id, NULL, t.id, t.project_id, p.lead_agency_id, r.decided_by, e.at, r.requested_at, NULL
+          FROM tranche_events e
+          JOIN tranches t ON t.id = e.tranche_id
+          JOIN projects p ON p.id = t.project_id
+          LEFT JOIN LATERAL (
+            SELECT x.requested_at, x.decided_by FROM tranche_remainder_decisions x
+             WHERE x.tranche_id = e.tranche_id AND x.requested_at >= e.at AND x.status <> 'voided'
+             ORDER BY x.requested_at LIMIT 1) r ON true
+         WHERE e.to_state = 'lapsed' AND r.requested_at IS NULL AND t.state = 'lapsed';
+
       -- pelekan_grant_app_privileges() grants tables; the view is read-only for the application.
-      GRANT SELECT ON stage_clocks TO pelekan_app_rw;
+      GRANT SELECT ON stage_clocks, open_stage_clocks TO pelekan_app_rw;
 
       -- The statistics read the clocks that ended in a range of months (decisions: verification_decisions_by_time,
       -- read-indexes); the tranche stages start at these events.
@@ -122,7 +180,7 @@ export class StageClocks1733110000000 implements MigrationInterface {
     await q.query(`
       DROP TABLE stage_cases;
       DROP INDEX tranche_events_stage_starts, verification_appeals_decided, field_checks_by_time;
-      DROP VIEW stage_clocks;
+      DROP VIEW open_stage_clocks, stage_clocks;
     `);
   }
 }
