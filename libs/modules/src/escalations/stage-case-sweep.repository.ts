@@ -60,7 +60,12 @@ export class StageCaseSweepRepository {
          FROM open_stage_clocks s JOIN unnest($2::text[], $3::bigint[]) AS l(stage, limit_ms) ON l.stage = s.stage`,
       [at, [...STAGES], STAGES.map((s) => limits[s])],
     );
-    await m.query(`CREATE TEMP TABLE sweep_stage_changes (case_id uuid, kind text, level smallint) ON COMMIT DROP`);
+    // What changed, with everything a notice names: the notices then join only by primary keys (a join back to
+    // stage_cases, whose statistics do not yet know of the cases just opened, was planned as a nested scan).
+    await m.query(
+      `CREATE TEMP TABLE sweep_stage_changes (case_id uuid, kind text, level smallint, party text, stage text, project_id uuid,
+                                              item_id uuid, tranche_id uuid, started_at timestamptz) ON COMMIT DROP`,
+    );
 
     // Resolve: the clock the case was opened for is no longer open.
     await m.query(
@@ -69,8 +74,8 @@ export class StageCaseSweepRepository {
           WHERE c.resolved_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM sweep_stage_open s
                              WHERE s.stage = c.stage AND s.subject_id = c.subject_id AND s.started_at = c.started_at)
-         RETURNING c.id, c.level)
-       INSERT INTO sweep_stage_changes SELECT id, 'resolved', level FROM resolved`,
+         RETURNING c.*)
+       INSERT INTO sweep_stage_changes SELECT id, 'resolved', level, party, stage, project_id, item_id, tranche_id, started_at FROM resolved`,
       [at, sweepId],
     );
 
@@ -81,8 +86,8 @@ export class StageCaseSweepRepository {
            FROM (SELECT id, ${derivedLevelSql('level', 'level_changed_at', '$2::timestamptz[]')} AS now_level
                    FROM stage_cases WHERE resolved_at IS NULL) x
           WHERE x.id = c.id AND x.now_level > c.level
-         RETURNING c.id, c.level)
-       INSERT INTO sweep_stage_changes SELECT id, 'climbed', level FROM climbed`,
+         RETURNING c.*)
+       INSERT INTO sweep_stage_changes SELECT id, 'climbed', level, party, stage, project_id, item_id, tranche_id, started_at FROM climbed`,
       [at, clock.levelCutoffs],
     );
 
@@ -94,8 +99,8 @@ export class StageCaseSweepRepository {
                 ${STAGE_CASE_FIRST_LEVEL}, $1, $1, $2
            FROM sweep_stage_open b
           WHERE b.breached AND NOT EXISTS (SELECT 1 FROM stage_cases c WHERE c.stage = b.stage AND c.subject_id = b.subject_id AND c.resolved_at IS NULL)
-         RETURNING id, level)
-       INSERT INTO sweep_stage_changes SELECT id, 'opened', level FROM opened`,
+         RETURNING *)
+       INSERT INTO sweep_stage_changes SELECT id, 'opened', level, party, stage, project_id, item_id, tranche_id, started_at FROM opened`,
       [at, sweepId],
     );
 
@@ -103,21 +108,20 @@ export class StageCaseSweepRepository {
       m,
       `WITH sent AS (
          INSERT INTO notifications (user_id, kind, case_id, subject_id, title_fa, title_en, body_fa, body_en, created_at)
-         SELECT u.id, 'stage_case_' || ch.kind, NULL, c.id,
+         SELECT u.id, 'stage_case_' || ch.kind, NULL, ch.case_id,
                 format('دیرکرد مرحلهٔ «%s» طرح %s — سطح %s', names.fa, p.code, ladder.level_fa),
-                format('Stage over its limit: %s, project %s — level %s, %s', names.en, p.code, c.level, ladder.level_en),
-                format('مرحلهٔ «%s» %s از %s باز مانده و از مهلت خود گذشته است.', names.fa, coalesce('بند ' || i.code, 'قسط ' || t.number), c.started_at),
-                format('The stage "%s" of %s has been open since %s, past its limit.', names.en,
-                       coalesce('item ' || i.code, 'tranche ' || t.number), c.started_at),
+                format('Stage over its limit: %s, project %s — level %s, %s', names.en, p.code, ch.level, ladder.level_en),
+                format('مرحلهٔ «%s» %s از مهلت خود گذشته و هنوز باز است.', names.fa, coalesce('بند ' || i.code, 'قسط ' || t.number)),
+                format('The stage "%s" of %s has been open since %s (Tehran), past its limit.', names.en,
+                       coalesce('item ' || i.code, 'tranche ' || t.number), to_char(ch.started_at AT TIME ZONE 'Asia/Tehran', 'YYYY-MM-DD')),
                 $1
            FROM sweep_stage_changes ch
-           JOIN stage_cases c ON c.id = ch.case_id
-           JOIN ${audienceValuesSql()} ON ladder.level = c.level AND ladder.party = c.party
-           JOIN ${STAGE_NAMES_SQL} ON names.stage = c.stage
+           JOIN ${audienceValuesSql()} ON ladder.level = ch.level AND ladder.party = ch.party
+           JOIN ${STAGE_NAMES_SQL} ON names.stage = ch.stage
            JOIN users u ON u.active AND u.role = ladder.role
-           JOIN projects p ON p.id = c.project_id
-           LEFT JOIN action_items i ON i.id = c.item_id
-           LEFT JOIN tranches t ON t.id = c.tranche_id
+           JOIN projects p ON p.id = ch.project_id
+           LEFT JOIN action_items i ON i.id = ch.item_id
+           LEFT JOIN tranches t ON t.id = ch.tranche_id
           WHERE ch.kind IN ('opened', 'climbed')
          RETURNING 1)
        SELECT count(*)::int AS notified FROM sent`,

@@ -172,7 +172,8 @@ export class StageClocks1733110000000 implements MigrationInterface {
       CREATE INDEX stage_cases_by_clock ON stage_cases (stage, subject_id, started_at);
       CREATE INDEX stage_cases_by_project ON stage_cases (project_id);
 
-      SELECT audit_table('stage_cases');
+      -- Written by the sweep in bulk: audited per statement, like escalation_cases.
+      SELECT audit_table_bulk('stage_cases');
     `);
   }
 
