@@ -37,8 +37,21 @@ describe('independence on every committee decision', () => {
     org = { arao: await orgId(h.http, ARAO), ito: await orgId(h.http, ITO), mict: await orgId(h.http, MICT), demo: await orgId(h.http, 'demo-agency') };
     await createUser(h.http, 'agency.arao', 'agency', org.arao);
     await createUser(h.http, 'agency.ito', 'agency', org.ito);
+    const pbo = (await h.db.query(`SELECT id FROM organizations WHERE name_en = 'Plan and Budget Organization'`))[0].id;
+    await createUser(h.http, 'committee.pbo', 'committee', pbo);
   });
   afterAll(() => h?.close());
+
+  /** Samples may not overlap: each covers the acceptances since the previous one, every one of them selected. */
+  let sampledTo = new Date('2020-01-01T00:00:00Z');
+  const sampleEverything = async () => {
+    const periodTo = new Date();
+    const opened = await h.http
+      .as('admin')
+      .post('/api/verification-samples', { periodFrom: sampledTo.toISOString(), periodTo: periodTo.toISOString(), seed: `s-${counter}`, baseRate: 1, alwaysAboveRials: '0' });
+    expect(opened.status).toBe(201);
+    sampledTo = periodTo;
+  };
 
   // An item's owner must take part in the project: an owner other than the lead is a collaborator too.
   const project = (lead: string, owner: string, collaborators: string[] = owner === lead ? [] : [owner]) =>
@@ -77,6 +90,29 @@ describe('independence on every committee decision', () => {
         const declaration = await declare(h.http, 'agency.demo', p.item('A'), 40);
         const decided = await h.http.as('committee.mict').post(`/api/declarations/${declaration.id}/decision`, { decision: 'accept' });
         return h.http.as(member).post(`/api/verification-decisions/${decided.body.decision.id}/revoke`, { reason: 'the evidence was for another system' });
+      },
+    },
+    'POST /api/declarations/{id}/field-check': {
+      // Accepted by the Ministry of ICT; ARAO collaborates on the project; the PBO's member is independent of both.
+      conflicted: { member: 'committee.arao', relation: 'collaborator' },
+      independent: 'committee.pbo',
+      run: async (member) => {
+        const p = await project(org.demo, org.demo, [org.arao]);
+        const declaration = await declare(h.http, 'agency.demo', p.item('A'), 40);
+        await h.http.as('committee.mict').post(`/api/declarations/${declaration.id}/decision`, { decision: 'accept' });
+        await sampleEverything();
+        return h.http.as(member).post(`/api/declarations/${declaration.id}/field-check`, { outcome: 'confirmed', reason: 'seen on site' });
+      },
+    },
+    'POST /api/appeals/{id}/decision': {
+      conflicted: { member: 'committee.arao', relation: 'lead' },
+      independent: 'committee.pbo',
+      run: async (member) => {
+        const p = await project(org.arao, org.demo);
+        const declaration = await declare(h.http, 'agency.demo', p.item('A'), 40);
+        const rejected = await h.http.as('committee.mict').post(`/api/declarations/${declaration.id}/decision`, { decision: 'reject', reason: 'unclear' });
+        const appeal = await h.http.as('agency.demo').post(`/api/verification-decisions/${rejected.body.decision.id}/appeal`, { reason: 'it is clear' });
+        return h.http.as(member).post(`/api/appeals/${appeal.body.id}/decision`, { action: 'overturn', reason: 'clear enough' });
       },
     },
     'POST /api/escalations/{id}/decision': {

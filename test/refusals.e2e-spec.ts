@@ -50,7 +50,7 @@ describe('refusals', () => {
       expect(other.body.decision).toMatchObject({ outcome: 'accepted_lower', verifiedPercent: 40 });
     });
 
-    it('lets only the owner agency declare, and only agencies upload evidence', async () => {
+    it('lets only the owner agency declare, and only agencies and committee members (for field checks) upload evidence', async () => {
       const upload = await h.http.as('agency.demo').upload('/api/evidence', 'x.pdf', pdfBytes());
       const foreign = await h.http.as('agency.demo').post(`/api/items/${arao.item('B')}/declarations`, {
         percent: 10,
@@ -59,8 +59,10 @@ describe('refusals', () => {
       });
       expect(foreign.status).toBe(403);
       expect(foreign.body.code).toBe('not_item_owner');
+      const byPbo = await h.http.as('pbo.officer1').upload('/api/evidence', 'x.pdf', pdfBytes());
+      expect(byPbo.status).toBe(403);
       const byCommittee = await h.http.as('committee.mict').upload('/api/evidence', 'x.pdf', pdfBytes());
-      expect(byCommittee.status).toBe(403);
+      expect(byCommittee.status).toBe(201);
     });
   });
 

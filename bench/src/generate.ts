@@ -93,7 +93,7 @@ export async function generateNationalData(pool: Pool, scale: Scale): Promise<Ge
               now() - interval '800 days'
          FROM projects p
          CROSS JOIN generate_series(1, $1) k
-         CROSS JOIN LATERAL (SELECT abs(hashtext(p.code || ':' || k)) AS h) hh(h)
+         CROSS JOIN LATERAL (SELECT abs(hashtext(p.code || ':' || k)::bigint) AS h) hh(h)
          CROSS JOIN LATERAL (SELECT now() - ((h % 700) || ' days')::interval AS start) s
          CROSS JOIN LATERAL (SELECT (ARRAY[0, 0, 20, 50, 80, 100, 100])[1 + h % 7] AS verified) v
         WHERE p.synthetic AND p.code LIKE 'B-%'`,
@@ -109,13 +109,13 @@ export async function generateNationalData(pool: Pool, scale: Scale): Promise<Ge
     await client.query(
       `INSERT INTO progress_declarations (item_id, percent, note, declared_by, declared_at, status)
        SELECT i.id, least(100, i.verified_percent + 10), 'bench', (SELECT id FROM users WHERE username = 'bench.agency'),
-              now() - ((abs(hashtext(i.id::text)) % 60) || ' days')::interval, 'pending'
+              now() - ((abs(hashtext(i.id::text)::bigint) % 60) || ' days')::interval, 'pending'
          FROM action_items i JOIN projects p ON p.id = i.project_id
-        WHERE p.code LIKE 'B-%' AND i.verified_percent < 100 AND abs(hashtext(i.id::text)) % 20 = 0`,
+        WHERE p.code LIKE 'B-%' AND i.verified_percent < 100 AND abs(hashtext(i.id::text)::bigint) % 20 = 0`,
     );
     await client.query(
       `INSERT INTO tranches (project_id, number, amount_rials, state, created_by, workflow_started)
-       SELECT p.id, n, 5000000000, (ARRAY['waiting_on_items', 'waiting_on_items', 'awaiting_approval', 'released'])[1 + abs(hashtext(p.code || n)) % 4],
+       SELECT p.id, n, 5000000000, (ARRAY['waiting_on_items', 'waiting_on_items', 'awaiting_approval', 'released'])[1 + abs(hashtext(p.code || n)::bigint) % 4],
               (SELECT id FROM users WHERE username = 'bench.pbo'), true
          FROM projects p CROSS JOIN generate_series(1, $1) n WHERE p.code LIKE 'B-%'`,
       [scale.tranchesPerProject],

@@ -54,3 +54,18 @@ export function formatMoney(rials: string | null | undefined, lang: Lang, toman 
 
 export const formatPercent = (n: number | null | undefined, lang: Lang) =>
   n === null || n === undefined ? '—' : `${digits(Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 }), lang)}٪`.replace('٪', lang === 'fa' ? '٪' : '%');
+
+/** A duration in hours as days and hours ("2 d 5 h", "۲ روز و ۵ ساعت"), rounded to the hour. */
+export function formatHours(hours: number | null | undefined, lang: Lang): string {
+  if (hours === null || hours === undefined || !Number.isFinite(Number(hours))) return '—';
+  const total = Math.round(Number(hours));
+  const d = Math.floor(total / 24);
+  const h = total % 24;
+  const [dl, hl, and] = lang === 'fa' ? ['روز', 'ساعت', ' و '] : ['d', 'h', ' '];
+  const parts = [...(d > 0 ? [`${digits(d, lang)} ${dl}`] : []), ...(h > 0 || d === 0 ? [`${digits(h, lang)} ${hl}`] : [])];
+  return parts.join(and);
+}
+
+/** A rate in [0, 1] as a percent; null (no checks yet) as a dash. */
+export const formatRate = (rate: number | null | undefined, lang: Lang) =>
+  rate === null || rate === undefined ? '—' : formatPercent(Math.round(Number(rate) * 10_000) / 100, lang);

@@ -5,12 +5,18 @@
  *   node dist/apps/api/src/cli.js seed-demo      load the report's portfolios and the synthetic demo (never in production)
  *   node dist/apps/api/src/cli.js verify-audit   walk the audit log's hash chain and check its AUDIT_KEY seals;
  *                                                exit 2 naming the first tampered row
+ *   node dist/apps/api/src/cli.js verify-sample <file.json | URL>
+ *                                                recompute a published verification sample (GET /api/public/
+ *                                                verification-samples/:id) from its seed and ids alone; exit 2 on
+ *                                                any draw, probability or selection that differs (needs no database)
  *   node dist/apps/api/src/cli.js create-admin <username>
  *                                                create an administrator with the password in PELEKAN_ADMIN_PASSWORD
  *                                                (the first ones of a deployment; later ones need two administrators)
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { readFileSync } from 'node:fs';
+import { type PublishedSample, recomputeSample } from '@pelekan/core/sampling';
 import { DataSource } from 'typeorm';
 import {
   dataSourceOptions,
@@ -61,6 +67,22 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       }
       return;
     }
+    case 'verify-sample': {
+      const source = args[0];
+      if (!source) throw new Error('usage: verify-sample <file.json | URL of /api/public/verification-samples/:id>');
+      const text = /^https?:\/\//.test(source) ? await (await fetch(source)).text() : readFileSync(source, 'utf8');
+      const sample = JSON.parse(text) as PublishedSample;
+      const problems = recomputeSample(sample);
+      const selected = sample.draws.filter((d) => d.selected).length;
+      if (problems.length === 0) {
+        console.log(`sample ok: seed "${sample.seed}", ${sample.draws.length} declarations, ${selected} selected, each recomputed`);
+      } else {
+        for (const problem of problems) console.error(problem);
+        console.error(`sample DIFFERS in ${problems.length} place(s)`);
+        process.exitCode = 2;
+      }
+      return;
+    }
     case 'create-admin': {
       const username = args[0];
       const password = process.env.PELEKAN_ADMIN_PASSWORD ?? '';
@@ -80,7 +102,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       return;
     }
     default:
-      throw new Error(`unknown command "${command ?? ''}"; use migrate, seed-demo, verify-audit or create-admin`);
+      throw new Error(`unknown command "${command ?? ''}"; use migrate, seed-demo, verify-audit, verify-sample or create-admin`);
   }
 }
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppConfig, logLevels, PelekanModule, temporalConnectionOptions, TrancheReconciler } from '@pelekan/modules';
+import { AppConfig, EscalationSchedule, logLevels, PelekanModule, temporalConnectionOptions, TrancheReconciler } from '@pelekan/modules';
 import { createPelekanWorker } from './worker';
 
 const logger = new Logger('Worker');
@@ -42,6 +42,11 @@ async function main(): Promise<void> {
     tranches.startPendingWorkflows().catch((e) => logger.warn(`reconciling tranche workflows: ${e.message}`));
   }, 30_000);
   void tranches.startPendingWorkflows().catch(() => undefined);
+  // A monthly escalation schedule holds explicit Jalali month starts: roll them forward when short.
+  const schedule = app.get(EscalationSchedule);
+  const renew = setInterval(() => {
+    schedule.renew().catch((e) => logger.warn(`renewing the escalation schedule: ${e.message}`));
+  }, 24 * 3600_000);
 
   const stop = () => {
     logger.log('shutting down: finishing running activities');
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
   logger.log(`Pelekan worker polling ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`);
   await worker.run();
   clearInterval(reconcile);
+  clearInterval(renew);
   await connection.close();
   await app.close();
 }

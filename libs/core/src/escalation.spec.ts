@@ -118,13 +118,69 @@ describe('periods', () => {
     expect(() => parseEscalationPeriod('0 seconds')).toThrow(/at least one second/);
   });
 
-  it('moves by calendar months on Tehran’s wall clock, clamping the day to the month’s end', () => {
+  it('moves by Jalali months on Tehran’s wall clock, clamping the day to the month’s length', () => {
     const monthly = parseEscalationPeriod('monthly');
-    // Tehran midnight on 1 May 2026 (+03:30) less a month is Tehran midnight on 1 April, not 30 March 20:30 UTC.
-    expect(periodCutoff(new Date('2026-04-30T20:30:00Z'), monthly).toISOString()).toBe('2026-03-31T20:30:00.000Z');
-    expect(periodCutoff(new Date('2026-03-31T08:00:00Z'), monthly).toISOString()).toBe('2026-02-28T08:00:00.000Z');
-    expect(shiftByPeriods(new Date('2026-01-31T08:00:00Z'), monthly, 1).toISOString()).toBe('2026-02-28T08:00:00.000Z');
+    // Tehran midnight on 1 Ordibehesht 1405 (+03:30) less a month is Tehran midnight on 1 Farvardin 1405.
+    expect(periodCutoff(new Date('2026-04-20T20:30:00Z'), monthly).toISOString()).toBe('2026-03-20T20:30:00.000Z');
+    // Tehran midnight on 1 May 2026 (11 Ordibehesht 1405) less a month is 11 Farvardin, not 1 April.
+    expect(periodCutoff(new Date('2026-04-30T20:30:00Z'), monthly).toISOString()).toBe('2026-03-30T20:30:00.000Z');
+    // 31 Shahrivar 1403, 09:15 in Tehran, plus a month: 30 Mehr 1403, 09:15 (Mehr has 30 days).
+    expect(shiftByPeriods(new Date('2024-09-21T05:45:00Z'), monthly, 1).toISOString()).toBe('2024-10-21T05:45:00.000Z');
+    // Esfand: 30 Bahman + 1 is 29 Esfand in 1402 (common year), 30 Esfand in 1403 (leap year).
+    expect(shiftByPeriods(new Date('2024-02-19T05:45:00Z'), monthly, 1).toISOString()).toBe('2024-03-19T05:45:00.000Z');
+    expect(shiftByPeriods(new Date('2025-02-18T05:45:00Z'), monthly, 1).toISOString()).toBe('2025-03-20T05:45:00.000Z');
+    // 30 Esfand 1403 ± 12 months: 29 Esfand 1404 and 29 Esfand 1402; 31 Farvardin 1404 − 1: 30 Esfand 1403.
+    expect(shiftByPeriods(new Date('2025-03-20T05:45:00Z'), monthly, 12).toISOString()).toBe('2026-03-20T05:45:00.000Z');
+    expect(shiftByPeriods(new Date('2025-03-20T05:45:00Z'), monthly, -12).toISOString()).toBe('2024-03-19T05:45:00.000Z');
+    expect(shiftByPeriods(new Date('2025-04-20T05:45:00Z'), monthly, -1).toISOString()).toBe('2025-03-20T05:45:00.000Z');
+    // Across the end of daylight time (1400, the last year Tehran kept it): same wall time, offset changed.
+    // 1 Shahrivar 1400, 10:00 at +04:30, plus a month: 1 Mehr 1400, 10:00 at +03:30.
+    expect(shiftByPeriods(new Date('2021-08-23T05:30:00Z'), monthly, 1).toISOString()).toBe('2021-09-23T06:30:00.000Z');
     expect(periodCutoff(AT, parseEscalationPeriod('5 seconds')).toISOString()).toBe('2026-05-10T11:59:55.000Z');
+  });
+
+  it('agrees with ICU’s Persian calendar on every month shift of a day in 1400–1420', () => {
+    const monthly = parseEscalationPeriod('monthly');
+    const icu = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
+      timeZone: 'Asia/Tehran',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    });
+    const read = (d: Date) => {
+      const p = Object.fromEntries(icu.formatToParts(d).map((x) => [x.type, parseInt(x.value, 10)]));
+      return { year: p.year, month: p.month, day: p.day, time: `${p.hour}:${p.minute}` };
+    };
+    // ICU's month lengths, 1398–1422 (the shifts below reach 13 months either side of 1400–1420).
+    const lengths = new Map<string, number>();
+    for (let t = Date.UTC(2019, 2, 1, 12); t < Date.UTC(2044, 3, 1); t += DAY) {
+      const r = read(new Date(t));
+      const key = `${r.year}/${r.month}`;
+      lengths.set(key, Math.max(lengths.get(key) ?? 0, r.day));
+    }
+    // Days 1, 29, 30 and 31 of every month of 1400–1420 at 09:15 in Tehran (04:45Z under the daylight
+    // time kept until 1401, else 05:45Z), shifted by whole months either way.
+    let checked = 0;
+    for (let day = Date.UTC(2021, 2, 21); day < Date.UTC(2042, 2, 21); day += DAY) {
+      const at = [new Date(day + 5.75 * 3600_000), new Date(day + 4.75 * 3600_000)].find((d) => read(d).time === '9:15')!;
+      const from = read(at);
+      if (![1, 29, 30, 31].includes(from.day)) continue;
+      for (const count of [-13, -12, -1, 1, 2, 6, 12, 13]) {
+        const to = read(shiftByPeriods(at, monthly, count));
+        const index = from.year * 12 + from.month - 1 + count;
+        const year = Math.floor(index / 12);
+        const month = (index % 12) + 1;
+        const expected = { year, month, day: Math.min(from.day, lengths.get(`${year}/${month}`)!), time: '9:15' };
+        if (JSON.stringify(to) !== JSON.stringify(expected)) {
+          throw new Error(`${JSON.stringify(from)} + ${count}: ${JSON.stringify(to)}, ICU expects ${JSON.stringify(expected)}`);
+        }
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(21 * 12 * 3 * 8);
   });
 
   it('flags a sweep older than a period and a half, or none at all', () => {
@@ -181,13 +237,13 @@ describe('cases', () => {
     expect(derivedLevel(1, ago(900), cutoffs)).toBe(4);
     expect(derivedLevel(3, ago(60), cutoffs)).toBe(4);
     expect(derivedLevel(2, ago(900), null)).toBe(2);
-    // Monthly: calendar months on Tehran's wall clock, as the schedule sweeps.
+    // Monthly: Jalali months on Tehran's wall clock, as the schedule sweeps (Tehran midnight on the 1st).
     const monthly = parseEscalationPeriod('monthly');
-    const firstOfMay = new Date('2026-04-30T20:30:00Z');
-    expect(levelCutoffs(firstOfMay, monthly).map((d) => d.toISOString())).toEqual([
-      '2026-03-31T20:30:00.000Z',
-      '2026-02-28T20:30:00.000Z',
-      '2026-01-31T20:30:00.000Z',
+    const firstOfOrdibehesht1405 = new Date('2026-04-20T20:30:00Z');
+    expect(levelCutoffs(firstOfOrdibehesht1405, monthly).map((d) => d.toISOString())).toEqual([
+      '2026-03-20T20:30:00.000Z', // 1 Farvardin 1405
+      '2026-02-19T20:30:00.000Z', // 1 Esfand 1404
+      '2026-01-20T20:30:00.000Z', // 1 Bahman 1404
     ]);
   });
 

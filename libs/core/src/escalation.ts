@@ -14,7 +14,7 @@
  * are held to `planSweep` below by a differential test (test/escalation-differential.e2e-spec.ts) that
  * runs both over the same random data, sweep after sweep.
  */
-import { tehranOffsetMs } from './jalali';
+import { addJalaliMonths, gregorianToJalali, jalaliToGregorian, tehranOffsetMs } from './jalali';
 
 export const ESCALATION_LEVELS = [
   { level: 1, key: 'agency_focal_point', fa: 'کارشناس مسئول دستگاه', en: 'Agency focal point' },
@@ -109,8 +109,8 @@ export function dueExtensionRefusal(newDue: Date, currentDue: Date, now: Date): 
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * The sweep period: "monthly" (the default: a calendar month, swept at Tehran midnight on the 1st)
- * or a fixed duration such as "30 days" or "5 seconds" (tests).
+ * The sweep period: "monthly" (the default: a Jalali month, swept at Tehran midnight on the 1st of
+ * each Jalali month) or a fixed duration such as "30 days" or "5 seconds" (tests).
  */
 export type EscalationPeriod =
   | { kind: 'monthly'; approxSeconds: number; text: string }
@@ -134,20 +134,24 @@ export function periodSeconds(period: EscalationPeriod): number {
 }
 
 /**
- * `at` moved by `count` periods (negative: back). A month is a calendar month on Tehran's wall clock
- * (the schedule sweeps at Tehran midnight on the 1st, so one sweep is exactly one period after the
- * last), the day clamped to the month's end (31 March less a month is 28 or 29 February).
+ * `at` moved by `count` periods (negative: back). A month is a Jalali month on Tehran's wall clock
+ * (the schedule sweeps at Tehran midnight on the 1st of each Jalali month, so one sweep is exactly one
+ * period after the last): the same Jalali day, clamped to the target month's length, at the same wall
+ * time (31 Shahrivar plus a month is 30 Mehr; 30 Esfand of a leap year plus a year of months
+ * is 29 Esfand). With the wall clock read as Jalali (y, m, d) and time t:
+ * m' = m + count carried into the year, d' = min(d, length(y', m')), result = Tehran's (y', m', d', t).
  */
 export function shiftByPeriods(at: Date, period: EscalationPeriod, count: number): Date {
   if (period.kind === 'fixed') return new Date(at.getTime() + count * period.seconds * 1000);
   const offset = tehranOffsetMs(at);
   const wall = new Date(at.getTime() + offset);
-  const firstOfTarget = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth() + count, 1));
-  const monthLength = new Date(Date.UTC(firstOfTarget.getUTCFullYear(), firstOfTarget.getUTCMonth() + 1, 0)).getUTCDate();
+  const target = jalaliToGregorian(
+    addJalaliMonths(gregorianToJalali(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()), count),
+  );
   const targetWall = Date.UTC(
-    firstOfTarget.getUTCFullYear(),
-    firstOfTarget.getUTCMonth(),
-    Math.min(wall.getUTCDate(), monthLength),
+    target.year,
+    target.month - 1,
+    target.day,
     wall.getUTCHours(),
     wall.getUTCMinutes(),
     wall.getUTCSeconds(),

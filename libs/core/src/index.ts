@@ -15,3 +15,7 @@ export * from './plan';
 export * from './spending';
 export * from './release-rule';
 export * from './paging';
+export * from './field-check';
+export * from './appeal';
+export * from './stage-clock';
+export * from './duration';

@@ -179,3 +179,50 @@ export function tehranOffsetMs(instant: Date): number {
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
   return asUtc - Math.floor(instant.getTime() / 60_000) * 60_000;
 }
+
+/**
+ * The Jalali date `count` months after `date` (negative: before), the day clamped to the target
+ * month's length (31 Shahrivar + 1 month is 30 Mehr; 30 Esfand 1403 + 12 months is 29 Esfand 1404).
+ */
+export function addJalaliMonths(date: JalaliDate, count: number): JalaliDate {
+  const index = date.year * 12 + (date.month - 1) + count;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  return { year, month, day: Math.min(date.day, jalaliMonthLength(year, month)) };
+}
+
+/**
+ * The first `count` Jalali month starts (Tehran midnight on the 1st) strictly after `from`: the
+ * instants the monthly escalation sweep runs at.
+ */
+export function jalaliMonthStarts(from: Date, count: number): Date[] {
+  const today = toJalali(from);
+  let month = { year: today.year, month: today.month, day: 1 };
+  const starts: Date[] = [];
+  while (starts.length < count) {
+    const start = tehranMidnight(month);
+    if (start.getTime() > from.getTime()) starts.push(start);
+    month = addJalaliMonths(month, 1);
+  }
+  return starts;
+}
+
+/** The Gregorian calendar date and time an instant shows on Tehran's wall clock. */
+export function tehranWallClock(instant: Date): {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+} {
+  const wall = new Date(instant.getTime() + tehranOffsetMs(instant));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}

@@ -122,12 +122,21 @@ export function changesVerifiedProgress(ruling: VerificationRuling, currentPerce
   return ruling.verifiedPercent !== null && ruling.verifiedPercent !== currentPercent;
 }
 
-/** A past ruling on an item, as revocation needs it. */
+/**
+ * A past ruling on an item, with what happened to it since: revoked, drawn for a field check (held until
+ * the check), corrected in the field, or overturned on appeal.
+ */
 export interface PastRuling {
   readonly outcome: VerificationOutcome;
   readonly verifiedPercent: number | null;
   readonly decidedAt: Date;
   readonly revokedAt: Date | null;
+  /** Selected by a published sample and not yet field-checked: it does not count until confirmed. */
+  readonly awaitingFieldCheck?: boolean;
+  /** The field percent a field check found instead (a discrepancy). */
+  readonly fieldPercent?: number | null;
+  /** The percent an appeal overturned it to. */
+  readonly appealPercent?: number | null;
 }
 
 /** Why the ruling may not be revoked, or null: only an acceptance still standing is revoked. */
@@ -139,14 +148,27 @@ export function revocationRefusal(decision: Pick<PastRuling, 'outcome' | 'revoke
   return null;
 }
 
-/** The item's verified percent given its rulings: the latest acceptance not revoked, else 0. */
+/**
+ * The percent a ruling verifies now, or null if it verifies none: a revoked one or one awaiting its field
+ * check counts for nothing; a field check's discrepancy replaces its percent (the field is the last word
+ * on what was built), an overturned appeal replaces the committee's; a rejection verifies none.
+ */
+export function countedPercent(ruling: PastRuling): number | null {
+  if (ruling.revokedAt !== null || ruling.awaitingFieldCheck) return null;
+  if (ruling.fieldPercent !== undefined && ruling.fieldPercent !== null) return ruling.fieldPercent;
+  if (ruling.appealPercent !== undefined && ruling.appealPercent !== null) return ruling.appealPercent;
+  return ruling.outcome === 'rejected' ? null : ruling.verifiedPercent;
+}
+
+/** The item's verified percent given its rulings: that of the latest ruling that counts (`countedPercent`), else 0. */
 export function standingVerifiedPercent(rulings: readonly PastRuling[]): number {
-  let latest: PastRuling | null = null;
+  let latest: { at: number; percent: number } | null = null;
   for (const ruling of rulings) {
-    if (ruling.outcome === 'rejected' || ruling.revokedAt !== null || ruling.verifiedPercent === null) continue;
-    if (!latest || ruling.decidedAt.getTime() > latest.decidedAt.getTime()) latest = ruling;
+    const percent = countedPercent(ruling);
+    if (percent === null) continue;
+    if (!latest || ruling.decidedAt.getTime() > latest.at) latest = { at: ruling.decidedAt.getTime(), percent };
   }
-  return latest?.verifiedPercent ?? 0;
+  return latest?.percent ?? 0;
 }
 
 /** Evidence is for the uploading agency, the committee that verifies it, PBO and admins: another agency may not read it. */

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { DateText, FieldError, Loading, Num, Section, useLoad } from '../ui';
+import { OpenSampleForm } from './AdminSample';
+import { Samples } from './committee/Samples';
 
 export function AdminWorkspace() {
   const { t, lang } = useApp();
@@ -9,6 +11,7 @@ export function AdminWorkspace() {
   const sweeps = useLoad(() => api('GET', '/api/escalations/sweeps'));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
   const toggle = async (p: any) => {
     try {
       await api('POST', `/api/portfolios/${p.id}/monitoring`, { action: p.monitoringPausedAt ? 'resume' : 'pause', reason });
@@ -40,6 +43,8 @@ export function AdminWorkspace() {
           )}
         </Loading>
       </Section>
+      <OpenSampleForm onOpened={() => setVersion((v) => v + 1)} />
+      <Samples key={version} />
     </div>
   );
 }

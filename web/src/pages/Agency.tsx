@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, upload } from '../api';
 import { useApp } from '../app-context';
 import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, usePaged } from '../ui';
+import { ItemDeclarations } from './AgencyDecisions';
 import { TrancheCard } from './Pbo';
 
 function DeclareForm({ item, onDone }: { item: any; onDone(): void }) {
@@ -60,6 +61,7 @@ function MyProject({ project }: { project: any }) {
   const plan = useLoad(() => api('GET', `/api/projects/${project.id}/action-plan`), [project.id]);
   const tranches = useLoad(() => api('GET', `/api/projects/${project.id}/tranches`), [project.id]);
   const [open, setOpen] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
   return (
     <Section title={`${project.code} — ${lang === 'fa' ? project.nameFa : project.nameEn}`}>
       <a href={`#/projects/${project.id}`}>{t('actionChain')} →</a>
@@ -79,7 +81,11 @@ function MyProject({ project }: { project: any }) {
                   <td><Percent value={i.verifiedPercent} /></td>
                   <td>
                     <button onClick={() => setOpen(open === i.id ? null : i.id)}>{t('declare')}</button>
-                    {open === i.id && <DeclareForm item={i} onDone={() => { setOpen(null); plan.reload(); tranches.reload(); }} />}
+                    {open === i.id && <DeclareForm item={i} onDone={() => { setOpen(null); plan.reload(); tranches.reload(); }} />}{' '}
+                    <button type="button" className="decisions-toggle" aria-expanded={shown === i.id} onClick={() => setShown(shown === i.id ? null : i.id)}>
+                      {t('declarationsAndDecisions')}
+                    </button>
+                    {shown === i.id && <ItemDeclarations itemId={i.id} />}
                   </td>
                 </tr>
               ))}

@@ -3,7 +3,13 @@ import { formatJalali, toJalali } from '@pelekan/core';
 import { api, blobUrl } from '../api';
 import { useApp } from '../app-context';
 import { digits, parseDateInput } from '../format';
+import type { LabelKey } from '../i18n';
 import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, useMore } from '../ui';
+import { Appeals } from './committee/Appeals';
+import { FieldChecksDue } from './committee/FieldChecks';
+import { Rates } from './committee/Rates';
+import { Samples } from './committee/Samples';
+import { StageTimes } from './committee/StageTimes';
 
 function EvidencePreview({ file }: { file: any }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -193,11 +199,22 @@ function LevelCases({ level, first, onDone }: { level: number; first: any; onDon
   );
 }
 
-export function CommitteeWorkspace() {
-  const { t, lang } = useApp();
+const TABS = ['queue', 'fieldChecks', 'appeals', 'samples', 'rates', 'stageTimes'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABELS: Record<Tab, LabelKey> = {
+  queue: 'tab_queue',
+  fieldChecks: 'fieldChecksDue',
+  appeals: 'appeals',
+  samples: 'samples',
+  rates: 'discrepancyRates',
+  stageTimes: 'stageTimes',
+};
+
+function QueueTab() {
+  const { t } = useApp();
   const queue = useLoad(() => api('GET', '/api/committee/queue'));
   return (
-    <div className="workspace" data-workspace="committee">
+    <>
       <Section title={t('declarationsQueue')}>
         <Loading state={queue}>
           {() => <DeclarationsQueue first={queue.data.declarations} onDone={queue.reload} />}
@@ -218,6 +235,52 @@ export function CommitteeWorkspace() {
         <Loading state={queue}>{() => <>{queue.data.revisions.map((r: any) => <RevisionReview key={r.id} r={r} onDone={queue.reload} />)}</>}</Loading>
       </Section>
       <Pack />
+    </>
+  );
+}
+
+export function CommitteeWorkspace() {
+  const { t } = useApp();
+  const [tab, setTab] = useState<Tab>('queue');
+  // A field check changes the rates; they are fetched again when next shown.
+  const [version, setVersion] = useState(0);
+  const bump = () => setVersion((v) => v + 1);
+  const onKey = (e: React.KeyboardEvent) => {
+    const step = e.key === 'ArrowLeft' ? 1 : e.key === 'ArrowRight' ? -1 : 0;
+    if (!step) return;
+    // In RTL the next tab is to the left; in LTR to the right.
+    const rtl = document.documentElement.dir === 'rtl';
+    const next = TABS[(TABS.indexOf(tab) + (rtl ? step : -step) + TABS.length) % TABS.length];
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
+  return (
+    <div className="workspace" data-workspace="committee">
+      <div className="tabs" role="tablist" aria-label={t('committeeSections')} onKeyDown={onKey}>
+        {TABS.map((k) => (
+          <button
+            key={k}
+            id={`tab-${k}`}
+            type="button"
+            role="tab"
+            data-tab={k}
+            aria-selected={tab === k}
+            aria-controls={`panel-${k}`}
+            tabIndex={tab === k ? 0 : -1}
+            onClick={() => setTab(k)}
+          >
+            {t(TAB_LABELS[k])}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-panel={tab}>
+        {tab === 'queue' && <QueueTab />}
+        {tab === 'fieldChecks' && <FieldChecksDue onChecked={bump} />}
+        {tab === 'appeals' && <Appeals onDecided={bump} />}
+        {tab === 'samples' && <Samples key={version} />}
+        {tab === 'rates' && <Rates version={version} />}
+        {tab === 'stageTimes' && <StageTimes />}
+      </div>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useApp } from '../app-context';
 import { api } from '../api';
 import { ActionChainGraph, ProgressChart } from '../graph';
 import { DateText, Loading, Money, Num, Percent, Section, StateBadge, useLoad } from '../ui';
+import { PortalRates, PortalSamples } from './PortalVerification';
 import { ProjectSummary } from './Project';
 
 function OpenData() {
@@ -41,6 +42,8 @@ export function PortalHome() {
           </ul>
         )}
       </Loading>
+      <PortalSamples />
+      <PortalRates />
       <OpenData />
     </div>
   );

@@ -22,6 +22,7 @@ const PG_TO_HTTP: Record<string, [number, string]> = {
   '23503': [409, 'a referenced record does not exist or is still in use'],
   '23505': [409, 'a record with the same key already exists'],
   '23514': [400, 'a value breaks a rule of the data'],
+  '23P01': [409, 'a record overlaps an existing one'],
   '40001': [409, 'a concurrent change got in the way; try again'],
   '40P01': [409, 'a concurrent change got in the way; try again'],
 };

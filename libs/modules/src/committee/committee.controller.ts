@@ -6,7 +6,7 @@ import type { Actor } from '../common/actor';
 import { CurrentActor, Roles } from '../identity/auth.decorators';
 import { renderPackHtml, renderPackJson } from './committee-pack';
 import { CommitteeService } from './committee.service';
-import { CommitteePackQueryDto, CommitteePackView, CommitteeQueueView } from './dto';
+import { CommitteePackQueryDto, CommitteePackView, CommitteeQueueView, StageCasesQueryDto, StageCasesView, StageTimesQueryDto, StageTimesView } from './dto';
 
 @ApiTags('committee')
 @ApiBearerAuth()
@@ -42,5 +42,25 @@ export class CommitteeController {
     const html = query.format === 'html';
     reply.header('content-type', html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8');
     return new StreamableFile(Readable.from(html ? renderPackHtml(pack, query.lang ?? 'fa') : renderPackJson(pack)));
+  }
+
+  @Roles('committee', 'pbo', 'admin')
+  @Get('stage-times')
+  @ApiOperation({
+    summary: 'Stage clocks: median and 90th percentile of each stage per Jalali month, agency and member, and the stages over their limit',
+    description:
+      'Stages: declaration_decided, field_checked, appeal_decided (the committee); tranche_approved, tranche_paid, remainder_decided (the PBO). ' +
+      'Statistics count the stages that ended in the months asked (from..to inclusive, Jalali, default the last three); percentiles are nearest-rank. ' +
+      'overLimit lists the stages ended in the range or open now that took longer than their limit (STAGE_LIMITS; APPEAL_DEADLINE for appeals).',
+  })
+  stageTimes(@Query() query: StageTimesQueryDto): Promise<StageTimesView> {
+    return this.committee.stageTimes(query);
+  }
+
+  @Roles('committee', 'pbo', 'admin')
+  @Get('stage-cases')
+  @ApiOperation({ summary: 'Stages open past their limit, escalated by the sweep to the party that owns them (committee or PBO), then the council' })
+  stageCases(@Query() query: StageCasesQueryDto): Promise<StageCasesView> {
+    return this.committee.stageCases(query.status);
   }
 }

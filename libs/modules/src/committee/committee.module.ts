@@ -3,12 +3,12 @@ import { ActionPlansModule } from '../action-plans/action-plans.module';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { VerificationModule } from '../verification/verification.module';
 import { CommitteeController } from './committee.controller';
-import { CommitteeRepository } from './committee.repository';
+import { CommitteeRepository, StageClocksRepository } from './committee.repository';
 import { CommitteeService } from './committee.service';
 
 @Module({
   imports: [VerificationModule, EscalationsModule, ActionPlansModule],
   controllers: [CommitteeController],
-  providers: [CommitteeRepository, CommitteeService],
+  providers: [CommitteeRepository, StageClocksRepository, CommitteeService],
 })
 export class CommitteeModule {}

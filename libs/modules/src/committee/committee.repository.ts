@@ -145,3 +145,96 @@ export class CommitteeRepository {
     );
   }
 }
+
+/** One stage clock as the view `stage_clocks` lists it, with its project's code. */
+export interface StageClockRow {
+  stage: string;
+  subjectId: string;
+  itemId: string | null;
+  trancheId: string | null;
+  projectId: string;
+  projectCode: string;
+  agencyId: string | null;
+  memberId: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  deadlineAt: Date | null;
+}
+
+export interface StageCaseRow {
+  id: string;
+  stage: string;
+  party: 'committee' | 'pbo';
+  level: number;
+  subjectId: string;
+  itemId: string | null;
+  itemCode: string | null;
+  trancheId: string | null;
+  trancheNumber: number | null;
+  projectId: string;
+  projectCode: string;
+  startedAt: Date;
+  openedAt: Date;
+  levelChangedAt: Date;
+  resolvedAt: Date | null;
+}
+
+const STAGE_CASE_SELECT = `
+  SELECT c.id, c.stage, c.party, c.level, c.subject_id AS "subjectId", c.item_id AS "itemId", i.code AS "itemCode",
+         c.tranche_id AS "trancheId", t.number AS "trancheNumber", c.project_id AS "projectId", p.code AS "projectCode",
+         c.started_at AS "startedAt", c.opened_at AS "openedAt", c.level_changed_at AS "levelChangedAt", c.resolved_at AS "resolvedAt"
+    FROM stage_cases c
+    JOIN projects p ON p.id = c.project_id
+    LEFT JOIN action_items i ON i.id = c.item_id
+    LEFT JOIN tranches t ON t.id = c.tranche_id`;
+
+/** The stage clocks (migration 1733110000000-stage-clocks) and the cases of those past their limit. */
+@Injectable()
+export class StageClocksRepository {
+  /** Every clock that ended in [start, end), and every one still open. */
+  async clocks(m: EntityManager, start: Date, end: Date): Promise<StageClockRow[]> {
+    return rows<StageClockRow>(
+      m,
+      `SELECT s.stage, s.subject_id AS "subjectId", s.item_id AS "itemId", s.tranche_id AS "trancheId", s.project_id AS "projectId",
+              p.code AS "projectCode", s.agency_id AS "agencyId", s.member_id AS "memberId", s.started_at AS "startedAt",
+              s.ended_at AS "endedAt", s.deadline_at AS "deadlineAt"
+         FROM stage_clocks s JOIN projects p ON p.id = s.project_id
+        WHERE (s.ended_at >= $1 AND s.ended_at < $2) OR s.ended_at IS NULL`,
+      [start, end],
+    );
+  }
+
+  async agencies(m: EntityManager, ids: readonly string[]): Promise<Array<{ id: string; code: string; nameFa: string; nameEn: string }>> {
+    return rows(m, `SELECT id, code, name_fa AS "nameFa", name_en AS "nameEn" FROM organizations WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async members(m: EntityManager, ids: readonly string[]): Promise<Array<{ id: string; displayName: string }>> {
+    return rows(m, `SELECT id, display_name AS "displayName" FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** The latest case of each of these clocks (stage, subject, start), by clock. */
+  async casesOf(m: EntityManager, clocks: ReadonlyArray<Pick<StageClockRow, 'stage' | 'subjectId' | 'startedAt'>>): Promise<Array<{ id: string; stage: string; subjectId: string; startedAt: Date }>> {
+    if (clocks.length === 0) return [];
+    return rows(
+      m,
+      // The instants came back through JavaScript (milliseconds); PostgreSQL keeps microseconds.
+      `SELECT DISTINCT ON (c.stage, c.subject_id, c.started_at) c.id, c.stage, c.subject_id AS "subjectId",
+              date_trunc('milliseconds', c.started_at) AS "startedAt"
+         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS k(stage, subject_id, started_at)
+         JOIN stage_cases c ON c.stage = k.stage AND c.subject_id = k.subject_id
+          AND date_trunc('milliseconds', c.started_at) = k.started_at
+        ORDER BY c.stage, c.subject_id, c.started_at, c.opened_at DESC`,
+      [clocks.map((c) => c.stage), clocks.map((c) => c.subjectId), clocks.map((c) => c.startedAt)],
+    );
+  }
+
+  /** Stage cases, highest level first, then oldest first. */
+  async stageCases(m: EntityManager, status: 'live' | 'resolved', limit: number): Promise<StageCaseRow[]> {
+    return rows<StageCaseRow>(
+      m,
+      `${STAGE_CASE_SELECT} WHERE ${status === 'live' ? 'c.resolved_at IS NULL' : 'c.resolved_at IS NOT NULL'}
+        ORDER BY c.level DESC, c.opened_at, c.id LIMIT $1`,
+      [limit],
+    );
+  }
+}

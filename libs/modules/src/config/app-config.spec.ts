@@ -31,6 +31,17 @@ describe('configuration', () => {
     expect(loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY).toBe('10.0.0.0/8, 127.0.0.1');
   });
 
+  it('reads STAGE_LIMITS at boot, and stops with a clear message when it cannot', () => {
+    const env = { DATABASE_URL: 'postgres://x@y/z', JWT_SECRET: GOOD, AUDIT_KEY: GOOD_2 };
+    expect(loadConfig(env).STAGE_LIMITS).toMatch(/^declaration_decided=10 days,/);
+    expect(loadConfig({ ...env, STAGE_LIMITS: 'tranche_paid=2d' }).STAGE_LIMITS).toBe('tranche_paid=2d');
+    expect(() => loadConfig({ ...env, STAGE_LIMITS: 'tranche_paid=soon' })).toThrow(
+      'Invalid configuration:\n  STAGE_LIMITS: STAGE_LIMITS tranche_paid: "soon" is not a duration',
+    );
+    expect(() => loadConfig({ ...env, STAGE_LIMITS: 'paid=2d' })).toThrow(/STAGE_LIMITS: .*"paid" is not a stage/);
+    expect(() => loadConfig({ ...env, APPEAL_DEADLINE: '0 days' })).toThrow(/STAGE_LIMITS: .*APPEAL_DEADLINE: "0 days" must be longer than zero/);
+  });
+
   it('reads durations', () => {
     expect(durationMs('30 seconds')).toBe(30_000);
     expect(durationMs('1.5 h')).toBe(5_400_000);

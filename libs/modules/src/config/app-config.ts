@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { DEFAULT_STAGE_LIMITS, DURATION_PATTERN, durationMs, parseStageLimits } from '@pelekan/core';
 import {
   IsBoolean,
   IsIn,
@@ -13,7 +14,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 
-const DURATION = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)$/;
+const DURATION = DURATION_PATTERN;
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes((typeof value === 'string' ? value : JSON.stringify(value)).toLowerCase());
@@ -46,6 +47,31 @@ function IsStrongSecret() {
       validator: {
         validate: (value: unknown) => weakSecretReason(value) === null,
         defaultMessage: (args?: ValidationArguments) => `${args?.property} ${weakSecretReason(args?.value)}`,
+      },
+    });
+}
+
+/** Why STAGE_LIMITS (with the APPEAL_DEADLINE beside it) cannot be read, or null (core parseStageLimits). */
+export function stageLimitsReason(value: unknown, appealDeadline: unknown): string | null {
+  if (typeof value !== 'string') return 'must be stage=duration pairs such as "declaration_decided=10 days,tranche_paid=5 days"';
+  try {
+    parseStageLimits(value, typeof appealDeadline === 'string' ? appealDeadline : undefined);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function IsStageLimits() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isStageLimits',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => stageLimitsReason(value, (args?.object as AppConfig).APPEAL_DEADLINE) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} ${stageLimitsReason(args?.value, (args?.object as AppConfig).APPEAL_DEADLINE)}`,
       },
     });
 }
@@ -161,7 +187,7 @@ export class AppConfig {
   @Min(2)
   WORKFLOW_CACHE_SIZE: number = 500;
 
-  /** The escalation sweep's period: "monthly" (calendar month, Tehran time) or a duration such as "10 seconds". */
+  /** The escalation sweep's period: "monthly" (a Jalali month, swept at Tehran midnight on its 1st) or a duration such as "10 seconds". */
   @Matches(/^(monthly|1 month|\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?))$/, {
     message: 'ESCALATION_PERIOD must be "monthly" or a duration such as "30 days" or "10 seconds"',
   })
@@ -172,6 +198,22 @@ export class AppConfig {
     message: 'STALE_AFTER must be a duration such as "90 days"',
   })
   STALE_AFTER: string = '90 days';
+
+  /** How long after a rejection or an accept-at-lower-percent its agency may appeal it. */
+  @Matches(DURATION, { message: 'APPEAL_WINDOW must be a duration such as "10 days"' })
+  APPEAL_WINDOW: string = '10 days';
+
+  /** An appeal undecided this long after it was filed becomes an escalation case at the committee level. */
+  @Matches(DURATION, { message: 'APPEAL_DEADLINE must be a duration such as "30 days"' })
+  APPEAL_DEADLINE: string = '30 days';
+
+  /**
+   * How long each stage may take before it is a breach (core stage-clock.ts), as comma-separated
+   * stage=duration pairs; a stage not named keeps its default. The appeal stage's limit is
+   * APPEAL_DEADLINE. A stage open past its limit becomes a case of the party that owns it at the next sweep.
+   */
+  @IsStageLimits()
+  STAGE_LIMITS: string = DEFAULT_STAGE_LIMITS;
 
   /**
    * Sign-in attempts allowed per minute for one username, whatever the address (and ten times this
@@ -265,14 +307,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, millisecond: 1, s: 1000, second: 1000, m: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
-
-/** Milliseconds of a setting such as "10 seconds" or "1.5 h" (already validated by DURATION). */
-export function durationMs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/.exec(text.trim().toLowerCase());
-  if (!match) throw new Error(`"${text}" is not a duration`);
-  const unit = match[2] === 'ms' || match[2] === 's' || match[2] === 'm' || match[2] === 'h' || match[2] === 'd' ? match[2] : match[2].replace(/s$/, '');
-  const factor = DURATION_UNITS_MS[unit];
-  if (factor === undefined) throw new Error(`"${text}" has an unknown unit`);
-  return Math.round(Number(match[1]) * factor);
-}
+/** Milliseconds of a setting such as "10 seconds" or "1.5 h" (already validated by DURATION): core's, one parser for every duration. */
+export { durationMs };

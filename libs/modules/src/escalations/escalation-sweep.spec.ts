@@ -21,15 +21,17 @@ function sweepWith(recorded: { at: Date } | null) {
     apply: jest.fn(async () => COUNTS),
     finishRun: jest.fn(async () => undefined),
   };
-  const sweep = new EscalationSweep(db, repo as unknown as EscalationSweepRepository, { ESCALATION_PERIOD: '3 seconds' } as AppConfig);
-  return { sweep, repo };
+  const stages = { apply: jest.fn(async () => ({ breached: 1, opened: 1, climbed: 0, resolved: 0, notified: 2 })) };
+  const config = { ESCALATION_PERIOD: '3 seconds', STAGE_LIMITS: 'tranche_paid=2d', APPEAL_DEADLINE: '30 days' } as AppConfig;
+  const sweep = new EscalationSweep(db, repo as unknown as EscalationSweepRepository, stages, config);
+  return { sweep, repo, stages };
 }
 
 describe('the escalation sweep activity', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('sweeps at the requested instant against a cutoff one period earlier and the last run’s cutoffs, and records the run', async () => {
-    const { sweep, repo } = sweepWith(null);
+    const { sweep, repo, stages } = sweepWith(null);
     await expect(sweep.run({ runKey: 'run-1', at: AT })).resolves.toEqual({ sweepId: 'new', ...COUNTS });
     const clock = {
       at: new Date(AT),
@@ -39,12 +41,15 @@ describe('the escalation sweep activity', () => {
     };
     expect(repo.startRun).toHaveBeenCalledWith(expect.anything(), 'run-1', clock, 3);
     expect(repo.apply).toHaveBeenCalledWith(expect.anything(), 'new', clock);
+    // The stages past their limit, in the same run and transaction, by the configured limits.
+    expect(stages.apply).toHaveBeenCalledWith(expect.anything(), 'new', clock, expect.objectContaining({ tranche_paid: 2 * 86_400_000, appeal_decided: 30 * 86_400_000 }));
   });
 
   it('answers a retried run with the run already recorded', async () => {
-    const { sweep, repo } = sweepWith({ at: new Date(AT) });
+    const { sweep, repo, stages } = sweepWith({ at: new Date(AT) });
     await expect(sweep.run({ runKey: 'run-1', at: AT })).resolves.toEqual({ sweepId: 'old', ...COUNTS });
     expect(repo.apply).not.toHaveBeenCalled();
+    expect(stages.apply).not.toHaveBeenCalled();
   });
 
   it('refuses, as business errors (not retried), a request it cannot read or a run key reused for another instant', async () => {

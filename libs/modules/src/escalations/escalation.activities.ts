@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EscalationActivities, SweepOutcome, SweepRequest } from '@pelekan/workflows/escalation.contract';
+import { EscalationSchedule } from './escalation-schedule';
 import { EscalationSweep } from './escalation-sweep';
 
 /**
@@ -10,9 +11,18 @@ import { EscalationSweep } from './escalation-sweep';
  */
 @Injectable()
 export class EscalationActivitiesImpl implements EscalationActivities {
-  constructor(private readonly sweep: EscalationSweep) {}
+  private readonly logger = new Logger(EscalationActivitiesImpl.name);
 
-  runEscalationSweep(request: SweepRequest): Promise<SweepOutcome> {
-    return this.sweep.run(request);
+  constructor(
+    private readonly sweep: EscalationSweep,
+    private readonly schedule: EscalationSchedule,
+  ) {}
+
+  async runEscalationSweep(request: SweepRequest): Promise<SweepOutcome> {
+    const outcome = await this.sweep.run(request);
+    // A monthly schedule holds explicit Jalali month starts: each sweep rolls them forward when they
+    // run short. The sweep is done either way; the worker's daily check and its next start try again.
+    await this.schedule.renew().catch((error: Error) => this.logger.warn(`renewing the escalation schedule: ${error.message}`));
+    return outcome;
   }
 }

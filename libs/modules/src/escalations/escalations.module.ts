@@ -10,6 +10,7 @@ import { EscalationSweepRepository } from './escalation-sweep.repository';
 import { EscalationsController } from './escalations.controller';
 import { EscalationsRepository } from './escalations.repository';
 import { EscalationsService } from './escalations.service';
+import { StageCaseSweepRepository } from './stage-case-sweep.repository';
 
 @Module({
   imports: [InboxModule, TranchesModule, IndependenceModule],
@@ -17,6 +18,7 @@ import { EscalationsService } from './escalations.service';
   providers: [
     EscalationsRepository,
     EscalationSweepRepository,
+    StageCaseSweepRepository,
     EscalationsService,
     EscalationDecisions,
     EscalationSweep,

@@ -6,3 +6,5 @@ export * from './escalation.activities';
 export * from './escalation-decisions';
 export * from './escalation-sweep.repository';
 export * from './escalations.repository';
+export * from './stage-case-sweep.repository';
+export { stageLimits } from './period';

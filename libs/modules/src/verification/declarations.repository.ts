@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DeclarationStatus } from '@pelekan/core';
+import type { AppealStatus, DeclarationStatus } from '@pelekan/core';
 import { rows } from '../database/database';
 import type { DecisionRow } from './verification.repository';
 
@@ -12,8 +12,8 @@ export interface EvidenceSummaryRow {
   sha256: string;
 }
 
-/** A declaration's ruling, as it is shown beside the declaration. */
-export type DeclarationDecisionRow = Omit<DecisionRow, 'declarationId' | 'itemId'>;
+/** A declaration's ruling, as it is shown beside the declaration, with its appeal if one was filed. */
+export type DeclarationDecisionRow = Omit<DecisionRow, 'declarationId' | 'itemId'> & { appeal: { id: string; status: AppealStatus } | null };
 
 /** A declaration with its item, evidence and ruling, as the API shows it. */
 export interface DeclarationRow {
@@ -48,7 +48,8 @@ const DECLARATION_COLUMNS = `
      FROM evidence_files e WHERE e.declaration_id = d.id) AS evidence,
   (SELECT json_build_object('id', vd.id, 'outcome', vd.outcome, 'verifiedPercent', vd.verified_percent, 'reason', vd.reason,
             'decidedBy', vd.decided_by, 'decidedAt', vd.decided_at, 'revokedAt', vd.revoked_at, 'revokedBy', vd.revoked_by,
-            'revokeReason', vd.revoke_reason)
+            'revokeReason', vd.revoke_reason,
+            'appeal', (SELECT json_build_object('id', ap.id, 'status', ap.status) FROM verification_appeals ap WHERE ap.decision_id = vd.id))
      FROM verification_decisions vd WHERE vd.declaration_id = d.id) AS decision`;
 
 const FROM = 'FROM progress_declarations d JOIN action_items i ON i.id = d.item_id';

@@ -1,5 +1,6 @@
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PageOf, PageQueryDto } from '../common/paging.dto';
+import { DecisionAppealSummary } from './trust.dto';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import {
   DECLARATION_STATUSES,
@@ -108,6 +109,10 @@ export class DeclarationDecisionView {
   revokedBy: string | null;
   @ApiProperty({ type: String, nullable: true })
   revokeReason: string | null;
+  @ApiProperty({ oneOf: [{ $ref: getSchemaPath(DecisionAppealSummary) }], nullable: true, description: 'The appeal filed against it, if any.' })
+  appeal?: DecisionAppealSummary | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'Until when its agency may appeal it; null if it may not be appealed.' })
+  appealableUntil?: Date | null;
 }
 
 /** A ruling with what it is about (the answer to a revocation). */

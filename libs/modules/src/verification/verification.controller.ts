@@ -18,12 +18,13 @@ import {
   VerificationDecisionView,
 } from './dto';
 import { EvidenceService } from './evidence.service';
+import { DecisionAppealSummary } from './trust.dto';
 import { ACCEPTED_EVIDENCE_TYPES } from './file-type';
 import { VerificationService } from './verification.service';
 
 @ApiTags('verification')
 @ApiBearerAuth()
-@ApiExtraModels(DeclarationDecisionView)
+@ApiExtraModels(DeclarationDecisionView, DecisionAppealSummary)
 @Controller()
 export class VerificationController {
   constructor(
@@ -31,11 +32,11 @@ export class VerificationController {
     private readonly evidence: EvidenceService,
   ) {}
 
-  @Roles('agency')
+  @Roles('agency', 'committee')
   @Post('evidence')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOperation({ summary: 'Upload one evidence file (PDF, image, office document or text); cite its id when declaring' })
+  @ApiOperation({ summary: 'Upload one evidence file (PDF, image, office document or text); cite its id when declaring, appealing or recording a field check' })
   async upload(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<EvidenceFileView> {
     if (!request.isMultipart()) throw InvalidInput.field('file', 'send the file as multipart/form-data in a field named "file"');
     const part = await request.file({ limits: { fileSize: this.evidence.maxBytes, files: 1, fields: 0 } });

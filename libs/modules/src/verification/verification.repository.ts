@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { DeclarationStatus, VerificationOutcome } from '@pelekan/core';
+import type { DeclarationStatus, PastRuling, VerificationOutcome } from '@pelekan/core';
 import { row, rows } from '../database/database';
 
 /** An action item as verification needs it, locked for the caller's transaction. */
@@ -139,9 +139,45 @@ export class VerificationRepository {
     return row<DecisionRow>(m, `SELECT ${DECISION_COLUMNS} FROM verification_decisions WHERE id = $1`, [decisionId]);
   }
 
-  /** Every decision on the item, revoked ones included. */
-  decisionsOfItem(tx: EntityManager, itemId: string): Promise<DecisionRow[]> {
-    return rows<DecisionRow>(tx, `SELECT ${DECISION_COLUMNS} FROM verification_decisions WHERE item_id = $1`, [itemId]);
+  /**
+   * Every ruling on these items with what happened to it since (core PastRuling): revoked, drawn by a
+   * sample and awaiting its field check, corrected in the field, overturned on appeal.
+   */
+  rulingsOfItems(tx: EntityManager, itemIds: readonly string[]): Promise<Array<PastRuling & { itemId: string }>> {
+    return rows(
+      tx,
+      `SELECT d.item_id AS "itemId", d.outcome, d.verified_percent AS "verifiedPercent", d.decided_at AS "decidedAt",
+              d.revoked_at AS "revokedAt", (s.declaration_id IS NOT NULL AND f.id IS NULL) AS "awaitingFieldCheck",
+              CASE WHEN f.outcome = 'discrepancy' THEN f.verified_percent END AS "fieldPercent",
+              CASE WHEN a.status = 'overturned' THEN a.verified_percent END AS "appealPercent"
+         FROM verification_decisions d
+         LEFT JOIN sample_draws s ON s.declaration_id = d.declaration_id AND s.selected
+         LEFT JOIN field_checks f ON f.declaration_id = d.declaration_id
+         LEFT JOIN verification_appeals a ON a.decision_id = d.id
+        WHERE d.item_id = ANY($1::uuid[])`,
+      [itemIds],
+    );
+  }
+
+  /** Items locked in id order (the lock order), with their verified percent. */
+  lockItems(tx: EntityManager, itemIds: readonly string[]): Promise<VerifiedItemRow[]> {
+    return rows<VerifiedItemRow>(
+      tx,
+      `SELECT id, project_id AS "projectId", owner_agency_id AS "ownerAgencyId", removed_at AS "removedAt",
+              verified_percent AS "verifiedPercent"
+         FROM action_items WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [itemIds],
+    );
+  }
+
+  /** Sets verified percents without stamping a verification (a sample holding acceptances is not one). */
+  async setStandingPercents(tx: EntityManager, changes: ReadonlyArray<{ itemId: string; percent: number }>): Promise<void> {
+    if (changes.length === 0) return;
+    await tx.query(
+      `UPDATE action_items i SET verified_percent = c.percent
+         FROM unnest($1::uuid[], $2::smallint[]) AS c(id, percent) WHERE i.id = c.id`,
+      [changes.map((c) => c.itemId), changes.map((c) => c.percent)],
+    );
   }
 
   async markRevoked(tx: EntityManager, decisionId: string, revokedBy: string, reason: string): Promise<void> {

@@ -8,14 +8,13 @@ import {
   pageOf,
   revocationRefusal,
   ruleOnDeclaration,
-  standingVerifiedPercent,
-  type VerificationRefusal,
 } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
-import { Conflict, DomainError, Forbidden, InvalidInput, NotFound } from '../common/errors';
+import { NotFound } from '../common/errors';
+import { refuse, toError } from './refusal';
 import { pageRequest } from '../common/paging.dto';
-import { AppConfig } from '../config';
+import { AppConfig, durationMs } from '../config';
 import { Database } from '../database/database';
 import { IndependencePolicy } from '../independence/independence.policy';
 import {
@@ -30,6 +29,7 @@ import {
 import { DeclarationsRepository } from './declarations.repository';
 import { EvidenceRepository } from './evidence.repository';
 import { VerificationRepository, VerifiedItemRow } from './verification.repository';
+import { VerifiedProgress } from './verified-progress';
 import { toDeclarationView, toDecisionView } from './views';
 
 /**
@@ -46,7 +46,12 @@ export class VerificationService {
     private readonly independence: IndependencePolicy,
     private readonly events: DomainEvents,
     private readonly config: AppConfig,
+    private readonly progress: VerifiedProgress,
   ) {}
+
+  private get appealWindowMs(): number {
+    return durationMs(this.config.APPEAL_WINDOW);
+  }
 
   /** The owner agency claims a percent for its item, citing evidence it uploaded. Supersedes a pending claim. */
   async declare(actor: Actor, itemId: string, dto: DeclareProgressDto): Promise<DeclarationView> {
@@ -118,8 +123,7 @@ export class VerificationService {
       );
       refuse(revocationRefusal(decision));
       await this.repository.markRevoked(tx, decisionId, actor.userId, dto.reason);
-      const standing = standingVerifiedPercent(await this.repository.decisionsOfItem(tx, item.id));
-      await this.repository.setVerifiedPercent(tx, item.id, standing);
+      await this.progress.restand(tx, [item.id], true);
       return item.id;
     });
     await this.events.publish('itemVerificationChanged', { itemIds: [itemId] });
@@ -129,7 +133,7 @@ export class VerificationService {
   async getDeclaration(id: string): Promise<DeclarationView> {
     const found = await this.declarations.declaration(this.db.reader, id);
     if (!found) throw new NotFound('declaration', id);
-    return toDeclarationView(found);
+    return toDeclarationView(found, this.appealWindowMs);
   }
 
   async getDecision(id: string): Promise<VerificationDecisionView> {
@@ -141,7 +145,7 @@ export class VerificationService {
   async declarationsOfItem(itemId: string): Promise<DeclarationView[]> {
     const reader = this.db.reader;
     if (!(await this.repository.itemExists(reader, itemId))) throw new NotFound('action item', itemId);
-    return (await this.declarations.ofItem(reader, itemId)).map(toDeclarationView);
+    return (await this.declarations.ofItem(reader, itemId)).map((d) => toDeclarationView(d, this.appealWindowMs));
   }
 
   /**
@@ -158,7 +162,7 @@ export class VerificationService {
       after && [String(after[0]), String(after[1])],
     );
     const page = pageOf(found, limit, 'declarations', (d) => [d.cursorAt, d.id]);
-    const views = page.items.map(toDeclarationView);
+    const views = page.items.map((d) => toDeclarationView(d, this.appealWindowMs));
     if (actor.role !== 'committee') return { items: views, next: page.next };
     const independent = await this.independence.independentOfEach(
       actor,
@@ -171,21 +175,5 @@ export class VerificationService {
     const item = await this.repository.lockItem(tx, itemId);
     if (!item) throw new NotFound('action item', itemId);
     return item;
-  }
-}
-
-/** Throws the domain error of a core refusal, if there is one. */
-function refuse(refusal: VerificationRefusal | null): void {
-  if (refusal) throw toError(refusal);
-}
-
-function toError(refusal: VerificationRefusal): DomainError {
-  switch (refusal.kind) {
-    case 'invalid':
-      return InvalidInput.field(refusal.field, refusal.message);
-    case 'forbidden':
-      return new Forbidden(refusal.message, refusal.code);
-    case 'conflict':
-      return new Conflict(refusal.message, refusal.code);
   }
 }

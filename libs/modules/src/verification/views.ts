@@ -1,9 +1,13 @@
 import type { DeclarationView, VerificationDecisionView } from './dto';
-import type { DeclarationRow } from './declarations.repository';
+import { isAppealable } from '@pelekan/core';
+import type { DeclarationDecisionRow, DeclarationRow } from './declarations.repository';
 import type { DecisionRow } from './verification.repository';
 
-/** Rows → the API's answers: every field named, nothing else goes out. */
-export function toDeclarationView(r: DeclarationRow): DeclarationView {
+/**
+ * Rows → the API's answers: every field named, nothing else goes out. `appealWindowMs` dates how long a
+ * rejection or an accept-at-lower-percent may still be appealed.
+ */
+export function toDeclarationView(r: DeclarationRow, appealWindowMs: number): DeclarationView {
   return {
     id: r.id,
     itemId: r.itemId,
@@ -29,6 +33,8 @@ export function toDeclarationView(r: DeclarationRow): DeclarationView {
       revokedAt: r.decision.revokedAt,
       revokedBy: r.decision.revokedBy,
       revokeReason: r.decision.revokeReason,
+      appeal: r.decision.appeal,
+      appealableUntil: appealableUntil(r.decision, appealWindowMs),
     },
   };
 }
@@ -47,4 +53,9 @@ export function toDecisionView(r: DecisionRow): VerificationDecisionView {
     revokedBy: r.revokedBy,
     revokeReason: r.revokeReason,
   };
+}
+
+/** Until when the decision may be appealed, or null if it may not (accepted, revoked, already appealed). */
+function appealableUntil(decision: DeclarationDecisionRow, windowMs: number): Date | null {
+  return isAppealable(decision, decision.appeal !== null) ? new Date(decision.decidedAt.getTime() + windowMs) : null;
 }
