@@ -47,7 +47,7 @@ describe('web app: the plan editor and the committee’s diff', () => {
     const row = (code: string) => `${form} table.plan-table tr[data-code="${code}"]`;
     const submit = `${form} button.submit-plan`;
     // No JSON anywhere a user types.
-    expect(await page.locator('textarea').evaluateAll((els) => els.map((e) => (e as HTMLTextAreaElement).value).filter((v) => v.trim().startsWith('{')))).toEqual([]);
+    for (const area of await page.locator('textarea').all()) expect(await area.inputValue()).not.toMatch(/^\s*[[{]/);
 
     // --- A weight: the live sum follows, and sending is blocked (with the reason) until it is 100.
     await page.fill(`${row('B')} input[name=weight]`, '20');
@@ -62,9 +62,10 @@ describe('web app: the plan editor and the committee’s diff', () => {
     const endField = `${row('A')} .date-field[data-name=plannedEnd]`;
     await page.click(`${endField} button.date-toggle`);
     await page.waitForSelector(`${endField} [role=grid] button[tabindex="0"][data-day="${formatJalali(end)}"]`);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-day'))).toBe(formatJalali(end));
+    const focusedDay = () => page.evaluate<string | null>('document.activeElement && document.activeElement.getAttribute("data-day")');
+    expect(await focusedDay()).toBe(formatJalali(end));
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-day'))).toBe(formatJalali(newEnd));
+    expect(await focusedDay()).toBe(formatJalali(newEnd));
     await shot(page, 'plan-editor-date-picker');
     await page.keyboard.press('Enter');
     await page.waitForSelector(`${endField} [role=dialog]`, { state: 'detached' });
@@ -109,15 +110,18 @@ describe('web app: the plan editor and the committee’s diff', () => {
     expect(await page.isDisabled(submit)).toBe(true);
     await shot(page, 'plan-editor-sent');
 
+    // The tables scroll inside their own boxes: the page is no wider than the window.
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+
     // At phone width the editor fits the screen: its table scrolls sideways inside its own box. (The page
     // as a whole is the 375-px check's, over every page.)
     await page.setViewportSize({ width: 375, height: 800 });
-    const widths = await page.evaluate(() => {
-      const section = document.querySelector('section#plan-editor')!;
-      const box = document.querySelector('form.plan-editor .table-scroll')!;
+    const widths = await page.evaluate<Record<string, number>>(`(() => {
+      const section = document.querySelector('section#plan-editor');
+      const box = document.querySelector('form.plan-editor .table-scroll');
       const rect = section.getBoundingClientRect();
       return { left: rect.left, right: rect.right, view: document.documentElement.clientWidth, inner: section.scrollWidth, outer: section.clientWidth, table: box.scrollWidth, box: box.clientWidth };
-    });
+    })()`);
     expect(widths.left).toBeGreaterThanOrEqual(0);
     expect(widths.right).toBeLessThanOrEqual(widths.view);
     expect(widths.inner).toBeLessThanOrEqual(widths.outer);

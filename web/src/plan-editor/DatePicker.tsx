@@ -189,7 +189,11 @@ export function DatePicker({
           aria-label={`${t('pe_chooseDate')}: ${label}`}
           onClick={() => (open ? close() : openGrid())}
         >
-          <span aria-hidden="true">📅</span>
+          <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+            <rect x="2" y="4" width="16" height="14" rx="2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+            <path d="M2 8h16M6 2v4M14 2v4" stroke="currentColor" strokeWidth="1.6" />
+            <rect x="5" y="11" width="3" height="3" fill="currentColor" />
+          </svg>
         </button>
       </span>
       {bad && <div className="field-error" id={errorId} role="alert">{t('pe_dateBad')}</div>}
