@@ -1,5 +1,6 @@
 /** Every label in Persian and English. Persian is the default; English is one click away. */
 export type Lang = 'fa' | 'en';
+import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 
 const fa = {
   appName: 'پلکان',
@@ -275,6 +276,7 @@ const fa = {
   stage_remainder_decided: 'تصمیم دربارهٔ ماندهٔ سررسیدشده',
   owner_committee: 'کمیته پایش',
   owner_pbo: 'سازمان برنامه و بودجه',
+  ...planEditorFa,
 };
 
 type Labels = typeof fa;
@@ -552,6 +554,7 @@ const en: Labels = {
   stage_remainder_decided: 'Lapsed remainder decided',
   owner_committee: 'monitoring committee',
   owner_pbo: 'Plan and Budget Organization',
+  ...planEditorEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };

@@ -4,6 +4,7 @@ import { api, blobUrl } from '../api';
 import { useApp } from '../app-context';
 import { digits, parseDateInput } from '../format';
 import type { LabelKey } from '../i18n';
+import { RevisionDiff } from '../plan-editor/PlanDiff';
 import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, useMore } from '../ui';
 import { Appeals } from './committee/Appeals';
 import { FieldChecksDue } from './committee/FieldChecks';
@@ -104,22 +105,9 @@ function RevisionReview({ r, onDone }: { r: any; onDone(): void }) {
     try { await api('POST', `/api/plan-revisions/${r.id}/decision`, { action, reason }); onDone(); } catch (err) { setError(err); }
   };
   return (
-    <article className="revision">
+    <article className="revision" data-revision={r.id}>
       <strong>{r.project.code}</strong> — <Num value={r.number} />: {r.reason}
-      <Loading state={detail}>
-        {() => (
-          <table className="diff">
-            <thead><tr><th>{t('item')}</th><th>{t('before')}</th><th>{t('after')}</th></tr></thead>
-            <tbody>
-              {detail.data.diff.addedItems.map((i: any) => <tr key={`a${i.code}`} className="added"><td>{i.code}</td><td>—</td><td>{i.titleFa} ({i.weightHundredths / 100})</td></tr>)}
-              {detail.data.diff.removedItems.map((i: any) => <tr key={`r${i.code}`} className="removed"><td>{i.code}</td><td>{i.titleFa}</td><td>—</td></tr>)}
-              {detail.data.diff.changedItems.map((c: any, k: number) => <tr key={`c${k}`}><td>{c.code} · {c.field}</td><td>{String(c.before)}</td><td>{String(c.after)}</td></tr>)}
-              {detail.data.diff.addedLinks.map((l: any) => <tr key={`al${l.from}${l.to}`} className="added"><td>{l.from} → {l.to}</td><td>—</td><td>+</td></tr>)}
-              {detail.data.diff.removedLinks.map((l: any) => <tr key={`rl${l.from}${l.to}`} className="removed"><td>{l.from} → {l.to}</td><td>+</td><td>—</td></tr>)}
-            </tbody>
-          </table>
-        )}
-      </Loading>
+      <Loading state={detail}>{() => <RevisionDiff revision={detail.data} />}</Loading>
       <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
       <button onClick={() => decide('approve')}>{t('accept')}</button>
       <button className="danger" onClick={() => decide('reject')}>{t('reject')}</button>

@@ -4,6 +4,7 @@ import { useApp } from '../app-context';
 import { dateExample, digits, typedRials } from '../format';
 import { ActionChainGraph, ProgressChart } from '../graph';
 import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, typedDate, useLoad } from '../ui';
+import { PlanSection } from '../plan-editor/PlanSection';
 import { TrancheCard } from './Pbo';
 
 const CATEGORIES = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
@@ -69,34 +70,6 @@ function Challenges({ projectId, items }: { projectId: string; items: any[] }) {
         </form>
       )}
     </Section>
-  );
-}
-
-function RevisionForm({ projectId, plan }: { projectId: string; plan: any }) {
-  const { t } = useApp();
-  const initial = {
-    items: plan.items.map((i: any) => ({ code: i.code, titleFa: i.titleFa, titleEn: i.titleEn, ownerAgencyId: i.ownerAgency.id, weight: i.weight, plannedStart: i.plannedStart, plannedEnd: i.plannedEnd, budgetRials: String(i.budgetRials) })),
-    links: plan.links.filter((l: any) => l.fromProjectId === projectId && l.toProjectId === projectId).map((l: any) => ({ from: l.from, to: l.to })),
-  };
-  const [text, setText] = useState(JSON.stringify(initial, null, 2));
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    try { await api('POST', `/api/projects/${projectId}/plan-revisions`, { reason, ...JSON.parse(text) }); setDone(true); } catch (err) { setError(err); }
-  };
-  return (
-    <form onSubmit={submit} className="revision-form">
-      <textarea value={text} onChange={(e) => setText(e.target.value)} rows={12} dir="ltr" />
-      <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
-      <FieldError error={error} field="reason" />
-      <FieldError error={error} field="items" />
-      <FieldError error={error} field="links" />
-      <button type="submit">{t('send')}</button>
-      {done && <span className="ok">✓</span>}
-      <FormError error={error} fields={['reason', 'items', 'links']} />
-    </form>
   );
 }
 
@@ -289,8 +262,8 @@ export function ProjectPage({ id }: { id: string }) {
         </Section>
       )}
       <Challenges projectId={id} items={plan.data?.items ?? []} />
-      {user?.role === 'agency' && plan.data && (
-        <Section title={t('revisions')}><RevisionForm projectId={id} plan={plan.data} /></Section>
+      {plan.data && project.data && (
+        <PlanSection project={project.data} plan={plan.data} onChange={() => { plan.reload(); chain.reload(); }} />
       )}
     </div>
   );
