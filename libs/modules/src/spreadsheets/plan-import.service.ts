@@ -78,7 +78,7 @@ export class PlanImportService {
       // Also what the plan rules say about the rest of the table, so one upload lists every problem.
       const rules = await this.db.transaction(async (tx) => {
         const project = await this.projects.requireProject(projectId, tx);
-        return this.checks.assertValid(tx, project, dto).then(
+        return this.checks.assertValid(tx, project, neutral(read, flagged)).then(
           () => [] as FieldProblem[],
           (error: unknown) => (error instanceof InvalidInput ? error.problems : []),
         );
@@ -113,6 +113,23 @@ export class PlanImportService {
     }
     return { ...p, row: null, column: null, reasonFa };
   }
+}
+
+/**
+ * The table with a harmless value in each cell already refused (a weight of 1, no budget, dates one
+ * after the other), so the plan rules can judge the rest; their findings on those cells are dropped.
+ */
+function neutral(read: ReadPlan, flagged: ReadonlySet<string>): ReadPlan {
+  const bad = (i: number, field: string) => flagged.has(`items[${i}].${field}`);
+  return {
+    ...read,
+    items: read.items.map((item, i) => ({
+      ...item,
+      weight: bad(i, 'weight') ? 1 : item.weight,
+      budgetRials: bad(i, 'budgetRials') ? '0' : item.budgetRials,
+      ...(bad(i, 'plannedStart') || bad(i, 'plannedEnd') ? { plannedStart: new Date(0).toISOString(), plannedEnd: new Date(1).toISOString() } : {}),
+    })),
+  };
 }
 
 function bilingual(field: string, reason: string, reasonFa: string): InvalidInput {
