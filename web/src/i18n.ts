@@ -1,7 +1,10 @@
+import { excelEn, excelFa } from './i18n/excel';
+
 /** Every label in Persian and English. Persian is the default; English is one click away. */
 export type Lang = 'fa' | 'en';
 
 const fa = {
+  ...excelFa,
   appName: 'پلکان',
   tagline: 'پرداخت مرحله‌ای بودجه طرح‌ها، وابسته به پیشرفت تأییدشده',
   login: 'ورود',
@@ -280,6 +283,7 @@ const fa = {
 type Labels = typeof fa;
 
 const en: Labels = {
+  ...excelEn,
   appName: 'Pelekan',
   tagline: 'Staged release of project budgets, tied to verified progress',
   login: 'Sign in',

@@ -5,6 +5,7 @@ import { dateExample, digits, typedRials } from '../format';
 import { ActionChainGraph, ProgressChart } from '../graph';
 import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, typedDate, useLoad } from '../ui';
 import { TrancheCard } from './Pbo';
+import { PlanImport } from './PlanImport';
 
 const CATEGORIES = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
 
@@ -256,6 +257,7 @@ export function ProjectPage({ id }: { id: string }) {
           </Section>
         )}
       </Loading>
+      <PlanImport projectId={id} onDone={plan.reload} />
       <Loading state={progress}>
         {() => (
           <Section title={t('progressChart')}>

@@ -149,8 +149,8 @@ export function cellText(cell: RawCell): string {
   if (cell instanceof Date) return cell.toISOString();
   if (typeof cell === 'object') {
     if (Array.isArray(cell.richText)) return cell.richText.map((r) => r.text).join('').trim();
-    if (cell.result !== undefined) return cellText(cell.result as RawCell);
-    if (cell.text !== undefined) return cellText(cell.text as RawCell);
+    if (cell.result !== undefined) return cellText(cell.result);
+    if (cell.text !== undefined) return cellText(cell.text);
     return '';
   }
   return String(cell).trim();
@@ -188,7 +188,7 @@ export function readJalaliCell(cell: RawCell): string | null {
 
 /** Whole rials from a cell: digits (Persian or ASCII) with optional separators; a number only when it is exact. */
 export function readRialsCell(cell: RawCell): { rials: string } | { error: 'inexact' | 'format' } {
-  const value = typeof cell === 'object' && cell !== null && !(cell instanceof Date) ? ((cell.result as RawCell) ?? cell) : cell;
+  const value: RawCell = typeof cell === 'object' && cell !== null && !(cell instanceof Date) ? ((cell.result as RawCell) ?? cell) : cell;
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || value < 0) return { error: Number.isInteger(value) ? 'inexact' : 'format' };
     return { rials: String(value) };
@@ -200,7 +200,7 @@ export function readRialsCell(cell: RawCell): { rials: string } | { error: 'inex
 
 /** A weight cell as a number: "12.5", "۱۲٫۵", 12.5. */
 export function readWeightCell(cell: RawCell): number | null {
-  const value = typeof cell === 'object' && cell !== null && !(cell instanceof Date) ? ((cell.result as RawCell) ?? cell) : cell;
+  const value: RawCell = typeof cell === 'object' && cell !== null && !(cell instanceof Date) ? ((cell.result as RawCell) ?? cell) : cell;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   const text = toAsciiDigits(cellText(value)).replace(/٫/g, '.').replace(/[%٪\s]/g, '');
   if (!/^\d+(\.\d+)?$/.test(text)) return null;

@@ -100,7 +100,7 @@ export class SpreadsheetsController {
         if (part.fieldname !== 'file') throw InvalidInput.field(part.fieldname, 'is not a known field; send the table in "file"');
         file = { bytes: await part.toBuffer(), filename: part.filename ?? '', mimetype: part.mimetype };
       } else if (part.fieldname === 'as' || part.fieldname === 'reason') {
-        fields[part.fieldname] = String(part.value ?? '');
+        fields[part.fieldname] = typeof part.value === 'string' ? part.value : '';
       } else {
         throw InvalidInput.field(part.fieldname, 'is not a known field');
       }
