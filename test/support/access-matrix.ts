@@ -50,6 +50,11 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/items/{id}/prerequisites': SIGNED_IN,
   'POST /api/items/{id}/prerequisites': ['agency', 'admin'],
   'DELETE /api/items/{id}/prerequisites/{requiredItemId}': ['agency', 'admin'],
+  'GET /api/action-plans/template.xlsx': SIGNED_IN,
+  'GET /api/projects/{id}/action-plan.xlsx': SIGNED_IN,
+  'POST /api/projects/{id}/action-plan/import': ['agency', 'admin'],
+  'GET /api/tranches.xlsx': SIGNED_IN,
+  'GET /api/ledger/entries.xlsx': SIGNED_IN,
 
   'POST /api/evidence': ['agency', 'committee'],
   'GET /api/evidence/{id}': SIGNED_IN,

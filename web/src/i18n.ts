@@ -1,8 +1,11 @@
+import { excelEn, excelFa } from './i18n/excel';
+
 /** Every label in Persian and English. Persian is the default; English is one click away. */
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 
 const fa = {
+  ...excelFa,
   appName: 'پلکان',
   tagline: 'پرداخت مرحله‌ای بودجه طرح‌ها، وابسته به پیشرفت تأییدشده',
   login: 'ورود',
@@ -282,6 +285,7 @@ const fa = {
 type Labels = typeof fa;
 
 const en: Labels = {
+  ...excelEn,
   appName: 'Pelekan',
   tagline: 'Staged release of project budgets, tied to verified progress',
   login: 'Sign in',

@@ -18,3 +18,4 @@ export * from './inbox';
 export * from './escalations';
 export * from './challenges';
 export * from './common/text';
+export * from './common/field-problems';

@@ -14,6 +14,7 @@ import { IdentityModule } from './identity/identity.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { PortalModule } from './portal/portal.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SpreadsheetsModule } from './spreadsheets/spreadsheets.module';
 import { TemporalModule } from './temporal';
 import { TranchesModule } from './tranches/tranches.module';
 import { VerificationModule } from './verification/verification.module';
@@ -40,6 +41,7 @@ export class PelekanModule {
         ChallengesModule,
         CommitteeModule,
         PortalModule,
+        SpreadsheetsModule,
         AuditModule,
         HealthModule,
         DemoDataModule,

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api';
 import { useApp } from '../app-context';
 import { dateExample, digits, formatMoney } from '../format';
 import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Percent, Section, StateBadge, typedDate, useLoad, usePaged } from '../ui';
+import { ExportLinks } from './PlanImport';
 
 const PIPELINE = ['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'lapsed', 'released', 'closed'] as const;
 
@@ -304,8 +305,10 @@ export function PboWorkspace() {
             <PipelineColumn key={state} state={state} version={version} onChange={() => setVersion((v) => v + 1)} />
           ))}
         </div>
+        <ExportLinks kind="pipeline" />
       </Section>
       <Section title={t('balances')}>
+        <ExportLinks kind="ledger" />
         <Loading state={balances}>
           {() => (
             <table>

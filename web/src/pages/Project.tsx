@@ -6,6 +6,7 @@ import { ActionChainGraph, ProgressChart } from '../graph';
 import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, typedDate, useLoad } from '../ui';
 import { PlanSection } from '../plan-editor/PlanSection';
 import { TrancheCard } from './Pbo';
+import { PlanImport } from './PlanImport';
 
 const CATEGORIES = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
 
@@ -229,6 +230,7 @@ export function ProjectPage({ id }: { id: string }) {
           </Section>
         )}
       </Loading>
+      <PlanImport projectId={id} onDone={plan.reload} />
       <Loading state={progress}>
         {() => (
           <Section title={t('progressChart')}>

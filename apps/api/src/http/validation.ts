@@ -1,21 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldProblem, InvalidInput } from '@pelekan/modules';
+import { ValidationPipe } from '@nestjs/common';
+import { fieldProblems, InvalidInput } from '@pelekan/modules';
 
-/** `items[2].weight` style paths for nested DTO errors. */
-export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const path = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
-    const constraints = Object.entries(error.constraints ?? {});
-    if (constraints.length > 0 && error.value === undefined && !('whitelistValidation' in (error.constraints ?? {}))) {
-      return [{ field: path, reason: 'is required' }, ...fieldProblems(error.children ?? [], path)];
-    }
-    const own = constraints.map(([constraint, message]) => ({
-      field: path,
-      reason: constraint === 'whitelistValidation' ? 'is not a known field' : message,
-    }));
-    return [...own, ...fieldProblems(error.children ?? [], path)];
-  });
-}
+export { fieldProblems };
 
 /** Every body and query is validated against its DTO; unknown fields are refused, not silently dropped. */
 export function pelekanValidationPipe(): ValidationPipe {

@@ -49,6 +49,6 @@ import { RevisionProposalsService } from './revision-proposals.service';
     PlanHistoryService,
     PrerequisitesService,
   ],
-  exports: [ActionPlansService, PlanFilingService, PlanRevisionsService],
+  exports: [ActionPlansService, PlanFilingService, PlanRevisionsService, RevisionProposalsService, PlanChecks],
 })
 export class ActionPlansModule {}

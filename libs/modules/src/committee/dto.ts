@@ -10,8 +10,8 @@ export class CommitteePackQueryDto {
   month: string;
 
   @IsOptional()
-  @IsIn(['json', 'html'])
-  format?: 'json' | 'html';
+  @IsIn(['json', 'html', 'xlsx'])
+  format?: 'json' | 'html' | 'xlsx';
 
   @IsOptional()
   @IsIn(['fa', 'en'])

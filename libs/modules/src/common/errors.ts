@@ -5,6 +5,12 @@
 export interface FieldProblem {
   readonly field: string;
   readonly reason: string;
+  /** Where an uploaded spreadsheet holds the value: sheet name, row number (1-based) and column letter. */
+  readonly sheet?: string;
+  readonly row?: number | null;
+  readonly column?: string | null;
+  /** The reason in Persian, when the refusal is shown to a person (spreadsheet imports). */
+  readonly reasonFa?: string;
 }
 
 export abstract class DomainError extends Error {

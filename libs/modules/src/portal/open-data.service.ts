@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { open } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { Database } from '../database/database';
 import { csvWriter, jsonWriter, type Table, type TableWriter, xlsxWriter } from './open-data';
 import { OpenDataRepository, type OpenDataTable } from './open-data.repository';
@@ -87,9 +88,15 @@ export class OpenDataService {
           await flush();
         };
         if (file.format === 'xlsx') {
-          const workbook = xlsxWriter(OPEN_DATA_TABLES, (bytes) => pending.push(bytes));
+          const sink = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              pending.push(chunk);
+              done();
+            },
+          });
+          const workbook = xlsxWriter(OPEN_DATA_TABLES, sink);
           for (const [i, table] of OPEN_DATA_TABLES.entries()) await copy(table, workbook.sheet(i));
-          workbook.end();
+          await workbook.end();
         } else {
           const write = (text: string) => pending.push(text);
           await copy(file.table, file.format === 'csv' ? csvWriter(write) : jsonWriter(write));
