@@ -1,7 +1,9 @@
 /** Every label in Persian and English. Persian is the default; English is one click away. */
+import { qualityEn, qualityFa } from './i18n/quality';
 export type Lang = 'fa' | 'en';
 
 const fa = {
+  ...qualityFa,
   appName: 'پلکان',
   tagline: 'پرداخت مرحله‌ای بودجه طرح‌ها، وابسته به پیشرفت تأییدشده',
   login: 'ورود',
@@ -280,6 +282,7 @@ const fa = {
 type Labels = typeof fa;
 
 const en: Labels = {
+  ...qualityEn,
   appName: 'Pelekan',
   tagline: 'Staged release of project budgets, tied to verified progress',
   login: 'Sign in',
