@@ -111,7 +111,7 @@ export function ConfirmApprove({ tranche, onConfirm, onCancel }: { tranche: Tran
       <p>{t('confirmApproveLead')}</p>
       <dl className="confirm-facts" data-tranche={tranche.number}>
         <dt>{t('tranche')}</dt>
-        <dd data-fact="tranche">{digits(tranche.number, lang)}{tranche.title ? ` — ${tranche.title}` : ''}</dd>
+        <dd data-fact="tranche">{digits(tranche.number, lang)}{tranche.title && <> — <span data-i18n-exempt="data">{tranche.title}</span></>}</dd>
         <dt>{t('confirmProject')}</dt>
         <dd data-fact="project">{facts ? <><bdi data-i18n-exempt="code">{facts.project.code}</bdi> — {name(facts.project)}</> : t('loadingText')}</dd>
         <dt>{t('confirmAgency')}</dt>

@@ -173,7 +173,7 @@ const fa = {
   discrepancyRates: 'نرخ مغایرت',
   stageTimes: 'زمان مراحل',
   period: 'دوره',
-  seed: 'بذر قرعه (seed)',
+  seed: 'بذر قرعه',
   baseRate: 'نرخ پایه',
   alwaysAbove: 'همیشه بازدید برای قسط باز از (ریال)',
   population: 'جامعه',

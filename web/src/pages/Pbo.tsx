@@ -248,7 +248,7 @@ export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranch
   return (
     <article className="tranche" data-tranche={tranche.number} data-id={tranche.id} data-state={tranche.state}>
       <header>
-        <strong>{t('tranche')} <Num value={tranche.number} /></strong>{tranche.title && <> — {tranche.title}</>} <StateBadge state={tranche.state} />{' '}
+        <strong>{t('tranche')} <Num value={tranche.number} /></strong>{tranche.title && <> — <span className="tranche-title" data-i18n-exempt="data">{tranche.title}</span></>} <StateBadge state={tranche.state} />{' '}
         <a href={`#/projects/${tranche.projectId}`}>{t('project')}</a> · <Money rials={tranche.amountRials} />
       </header>
       <p className="terms">

@@ -261,7 +261,8 @@ export function ProjectPage({ id }: { id: string }) {
       <Loading state={plan}>
         {(pl) => (
           <Section title={t('actionChain')}>
-            <div className="scroll">
+            {/* A wide chain scrolls inside its box; focusable so the keyboard can scroll it too. */}
+            <div className="scroll" tabIndex={0} role="region" aria-label={t('actionChain')}>
               <ActionChainGraph
                 projectId={id}
                 items={chain.data?.items?.length ? chain.data.items : pl.items}
