@@ -12,6 +12,7 @@
  * confirmation with Enter, checks it names the tranche, the project, the agency and the amount, cancels
  * with Escape (nothing approved), opens it again and confirms with Space; the API shows it approved.
  */
+import { source as axeSource } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { startBrowserStack, type BrowserStack } from '../support/browser';
 import { demoProject } from '../support/demo';
@@ -72,6 +73,14 @@ const PENDING_OTHER_BRANCHES: string[] = ['portal-home', 'portal-portfolio', 'po
  *    API has in one language only are marked data-i18n-exempt by the web app.
  *  - English page: any Arabic-script character (Persian letters or Persian digits) is a leak.
  */
+// The functions handed to page.evaluate run in Chromium; the test program has no DOM types (its tsconfig
+// lib is Node's), so they reach the page's globals through these loose declarations, local to this module.
+declare const document: any;
+declare const window: any;
+declare const localStorage: any;
+declare const NodeFilter: any;
+type Element = any;
+
 const LATIN_WORD = /^[A-Za-z]*[a-z][A-Za-z]*$/;
 const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/;
 
@@ -124,13 +133,13 @@ describe('web app: every screen, both languages, any screen', () => {
     if (!(await page.evaluate(() => 'axe' in window))) {
       // Evaluated rather than added as a <script> tag: the app's Content-Security-Policy (script-src 'self')
       // rightly refuses inline scripts, and the test does not weaken it.
-      await page.evaluate((require('axe-core') as { source: string }).source);
+      await page.evaluate(axeSource);
     }
     return page.evaluate(async () => {
       interface AxeResult {
         violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
       }
-      const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResult> } }).axe;
+      const axe: { run(context: unknown): Promise<AxeResult> } = window.axe;
       const result = await axe.run(document);
       return result.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -145,12 +154,12 @@ describe('web app: every screen, both languages, any screen', () => {
       const out: Array<{ text: string; where: string }> = [];
       const describe = (el: Element) => {
         const parts: string[] = [];
-        for (let e: Element | null = el; e && e !== document.body && parts.length < 3; e = e.parentElement) {
+        for (let e: Element = el; e && e !== document.body && parts.length < 3; e = e.parentElement) {
           parts.unshift(e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? `.${e.className.split(' ')[0]}` : ''));
         }
         return parts.join(' > ');
       };
-      const visible = (el: Element) => (el as HTMLElement).checkVisibility?.({ checkOpacity: true, checkVisibilityCSS: true }) ?? true;
+      const visible = (el: Element) => el.checkVisibility?.({ checkOpacity: true, checkVisibilityCSS: true }) ?? true;
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
@@ -228,7 +237,7 @@ describe('web app: every screen, both languages, any screen', () => {
     await officer.waitForSelector(button);
 
     // Tab from the top of the page until the approve button has focus (bounded: a page has finitely many stops).
-    await officer.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await officer.evaluate(() => document.activeElement?.blur());
     const focused = () => officer.evaluate((sel) => document.activeElement === document.querySelector(sel), button);
     let presses = 0;
     while (!(await focused())) {
@@ -266,10 +275,10 @@ describe('web app: every screen, both languages, any screen', () => {
     // Again, and this time confirm: Tab from "cancel" (where focus starts) to "approve", Space presses it.
     await officer.keyboard.press('Enter');
     await dialog.waitFor();
-    await officer.waitForFunction(() => !(document.querySelector('dialog.confirm [data-testid=confirm-approve]') as HTMLButtonElement | null)?.disabled);
-    expect(await officer.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('confirm-cancel');
+    await officer.waitForFunction(() => !document.querySelector('dialog.confirm [data-testid=confirm-approve]')?.disabled);
+    expect(await officer.evaluate(() => document.activeElement?.dataset.testid)).toBe('confirm-cancel');
     await officer.keyboard.press('Tab');
-    expect(await officer.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('confirm-approve');
+    expect(await officer.evaluate(() => document.activeElement?.dataset.testid)).toBe('confirm-approve');
     await officer.keyboard.press('Space');
     await officer.locator('dialog.confirm').waitFor({ state: 'detached' });
     const approved = await eventually(state, (x) => ['approved', 'released'].includes(x.state));
