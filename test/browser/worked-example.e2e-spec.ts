@@ -82,6 +82,9 @@ describe('web app: the worked example in a browser', () => {
     await reloadUntil(officer, awaiting);
     await shot(officer, 'workspace-pbo');
     await officer.click(`${awaiting} button.approve`);
+    // Money moves only after the confirmation naming the tranche, its project, the agency and the amount.
+    await officer.waitForSelector('dialog.confirm[open] [data-fact=project]:has-text("DEMO-1")');
+    await officer.click('dialog.confirm [data-testid=confirm-approve]:not([disabled])');
     await reloadUntil(officer, '[data-column=released] [data-tranche="2"]');
     await shot(officer, 'workspace-pbo-released');
 

@@ -32,7 +32,7 @@ const GAP_Y = 22;
  * links as arrows, items of other projects (prerequisites) dashed, colour by verification state.
  */
 export function ActionChainGraph({ items, links, projectId }: { items: GraphItem[]; links: GraphLink[]; projectId: string }) {
-  const { lang } = useApp();
+  const { lang, t } = useApp();
   const nodes = new Map<string, GraphItem & { external?: string }>(items.map((i) => [i.id, i]));
   for (const l of links) {
     for (const [id, code, project, pid] of [
@@ -72,7 +72,7 @@ export function ActionChainGraph({ items, links, projectId }: { items: GraphItem
   const colour = (n: GraphItem & { external?: string }) =>
     n.external ? '#e8eef7' : n.verifiedPercent >= 100 ? '#c8ecd2' : n.verifiedPercent > 0 || n.declaredPercent > 0 ? '#fbe6b6' : '#eceff1';
   return (
-    <svg className="chain" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="action chain">
+    <svg className="chain" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={t('actionChain')}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#546e7a" />

@@ -1,11 +1,13 @@
 import { excelEn, excelFa } from './i18n/excel';
 
 /** Every label in Persian and English. Persian is the default; English is one click away. */
+import { qualityEn, qualityFa } from './i18n/quality';
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 
 const fa = {
   ...excelFa,
+  ...qualityFa,
   appName: 'پلکان',
   tagline: 'پرداخت مرحله‌ای بودجه طرح‌ها، وابسته به پیشرفت تأییدشده',
   login: 'ورود',
@@ -175,7 +177,7 @@ const fa = {
   discrepancyRates: 'نرخ مغایرت',
   stageTimes: 'زمان مراحل',
   period: 'دوره',
-  seed: 'بذر قرعه (seed)',
+  seed: 'بذر قرعه',
   baseRate: 'نرخ پایه',
   alwaysAbove: 'همیشه بازدید برای قسط باز از (ریال)',
   population: 'جامعه',
@@ -286,6 +288,7 @@ type Labels = typeof fa;
 
 const en: Labels = {
   ...excelEn,
+  ...qualityEn,
   appName: 'Pelekan',
   tagline: 'Staged release of project budgets, tied to verified progress',
   login: 'Sign in',

@@ -2,7 +2,7 @@ import 'vazirmatn/Vazirmatn-font-face.css';
 import './styles.css';
 import { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, session } from './api';
+import { call, client, session } from './api';
 import { AppProvider, useApp } from './app-context';
 import { AdminWorkspace } from './pages/Admin';
 import { AgencyWorkspace } from './pages/Agency';
@@ -27,23 +27,25 @@ function Header() {
   const { t, lang, setLang, toman, setToman, user, setUser } = useApp();
   const [unread, setUnread] = useState(0);
   useEffect(() => {
-    if (user) api('GET', '/api/inbox?unread=true').then((r) => setUnread(r.unread), () => undefined);
+    if (user) call(client.GET('/api/inbox', { params: { query: { unread: true } } })).then((r) => setUnread(r.unread), () => undefined);
   }, [user]);
   return (
     <header className="top">
       <a className="brand" href={user ? HOME[user.role] : '#/portal'}>{t('appName')}</a>
-      <nav>
+      <nav aria-label={t('mainNav')}>
         <a href="#/portal">{t('portal')}</a>
-        {user && <a href={HOME[user.role]}>{user.displayName}</a>}
-        {user && <span className="inbox" title={t('inbox')}>✉ <Num value={unread} /></span>}
+        {user && <a href={HOME[user.role]} translate="no" data-i18n-exempt="user">{user.displayName}</a>}
+        {user && <span className="inbox" title={t('inbox')}><span aria-hidden="true">✉ </span><Num value={unread} /><span className="visually-hidden"> {t('unreadMessages')}</span></span>}
       </nav>
       <label className="toman"><input type="checkbox" checked={toman} onChange={(e) => setToman(e.target.checked)} /> {t('showToman')}</label>
-      <button className="lang" data-testid="lang" onClick={() => setLang(lang === 'fa' ? 'en' : 'fa')}>{t('switchLang')}</button>
+      {/* The other language's name, in that language (a proper name: exempt from the language check). */}
+      <button type="button" className="lang" data-testid="lang" lang={lang === 'fa' ? 'en' : 'fa'} data-i18n-exempt="language" onClick={() => setLang(lang === 'fa' ? 'en' : 'fa')}>{t('switchLang')}</button>
       {user ? (
         <button
+          type="button"
           onClick={() => {
             // Ends the token on the server too; the page signs out whatever the answer.
-            void api('POST', '/api/auth/logout').catch(() => undefined).finally(() => {
+            void call(client.POST('/api/auth/logout')).catch(() => undefined).finally(() => {
               session.clear();
               setUser(null);
               location.hash = '#/login';

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError } from './api';
+import { ApiError } from './api';
 import { useApp } from './app-context';
 import { digits, formatDate, formatMoney, formatPercent, parseDateInput } from './format';
-import type { Lang } from './i18n';
+import type { LabelKey, Lang } from './i18n';
+import { LABELS } from './i18n';
 
 export function Money({ rials }: { rials: string | null | undefined }) {
   const { lang, toman } = useApp();
@@ -32,9 +33,30 @@ export function Bar({ value, kind }: { value: number; kind: 'verified' | 'declar
   );
 }
 
-export function StateBadge({ state }: { state: string }) {
+/** Whether `key` is a label (a state, a kind, a category the API sends as a code). */
+export const isLabel = (key: string): key is LabelKey => Object.prototype.hasOwnProperty.call(LABELS.fa, key);
+
+/**
+ * A code the API sends (a state, a kind, a category) in the reader's language: `prefix + code` when
+ * it is a label, else the code itself, marked as data (exempt from the language check: a code the web
+ * app does not know yet).
+ */
+export function Term({ code, prefix = '' }: { code: string | null | undefined; prefix?: string }) {
   const { t } = useApp();
-  return <span className={`badge state-${state}`}>{t(state as any)}</span>;
+  if (code === null || code === undefined) return <>—</>;
+  const key = `${prefix}${code}`;
+  return isLabel(key) ? <>{t(key)}</> : <span data-i18n-exempt="code">{code}</span>;
+}
+
+/** `term(t, code, prefix)` as text, for attributes and options. */
+export function term(t: (key: LabelKey) => string, code: string | null | undefined, prefix = ''): string {
+  if (code === null || code === undefined) return '—';
+  const key = `${prefix}${code}`;
+  return isLabel(key) ? t(key) : code;
+}
+
+export function StateBadge({ state }: { state: string }) {
+  return <span className={`badge state-${state}`}><Term code={state} /></span>;
 }
 
 /**
@@ -44,7 +66,8 @@ export function StateBadge({ state }: { state: string }) {
 export function FieldError({ error, field, exact = false }: { error: unknown; field: string; exact?: boolean }) {
   if (!(error instanceof ApiError)) return null;
   const reason = exact ? error.errors.find((e) => e.field === field)?.reason : error.field(field);
-  return reason ? <div className="field-error" role="alert" data-field={field}>{reason}</div> : null;
+  // The server's reason for the field (its words, English): exempt from the language check.
+  return reason ? <div className="field-error" role="alert" data-field={field} data-i18n-exempt="server">{reason}</div> : null;
 }
 
 /**
@@ -59,16 +82,45 @@ export function typedDate(text: string, lang: Lang, field: string, reason: strin
   }
 }
 
-/** A message for errors that belong to no single field. */
+/** What went wrong, in the reader's language, with what to do next. */
+export function errorKey(error: unknown): LabelKey {
+  if (!(error instanceof ApiError)) return error instanceof TypeError ? 'err_network' : 'err_other';
+  if (error.status === 0 || error.code === 'network') return 'err_network';
+  if (error.status === 429 || error.status === 503) return 'err_busy';
+  if (error.status >= 500) return 'err_server';
+  const known: Record<number, LabelKey> = { 400: 'err_400', 401: 'err_401', 403: 'err_403', 404: 'err_404', 409: 'err_409', 413: 'err_413', 415: 'err_415', 422: 'err_400' };
+  return known[error.status] ?? 'err_other';
+}
+
+/**
+ * A message for errors that belong to no single field: what happened and what to do next in the
+ * reader's language; the server's own words (English) beside it in English, under "details" in Persian.
+ */
 export function FormError({ error, fields = [] }: { error: unknown; fields?: string[] }) {
+  const { t, lang } = useApp();
   if (!error) return null;
   if (error instanceof ApiError && error.errors.length > 0 && error.errors.every((e) => fields.some((f) => e.field.startsWith(f)))) return null;
-  return <div className="form-error" role="alert">{error instanceof Error ? error.message : String(error)}</div>;
+  const detail = error instanceof Error ? error.message : String(error);
+  const status = error instanceof ApiError ? error.status : undefined;
+  const code = error instanceof ApiError ? error.code : undefined;
+  return (
+    <div className="form-error" role="alert" data-status={status} data-code={code}>
+      {t(errorKey(error))}
+      {detail && (lang === 'en' ? (
+        <span className="error-detail" data-i18n-exempt="server"> ({detail})</span>
+      ) : (
+        <details className="error-detail">
+          <summary>{t('err_detail')}</summary>
+          <span lang="en" dir="ltr" data-i18n-exempt="server">{detail}</span>
+        </details>
+      ))}
+    </div>
+  );
 }
 
 /** Loads data, re-loads on demand, shows progress and failure. */
-export function useLoad<T = any>(load: () => Promise<T>, deps: unknown[] = []) {
-  const [data, setData] = useState<any>(null);
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const reload = useCallback(() => {
@@ -93,24 +145,22 @@ export interface Page<T> {
 
 /**
  * A paged list: the first page on load, the next one appended by `more()`, all of it again by
- * `reload()`. `path` may carry its own query; `after` is added to it.
+ * `reload()`. `fetchPage(after)` asks for the page after the cursor `after` (undefined: the first).
  */
-export function usePaged<T = any>(path: string, deps: unknown[] = []) {
-  const [pages, setPages] = useState<{ items: T[]; next: string | null } | null>(null);
+export function usePaged<T>(fetchPage: (after: string | undefined) => Promise<Page<T>>, deps: unknown[] = []) {
+  const [pages, setPages] = useState<Page<T> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
-  const fetchPage = (after: string | null) =>
-    api<Page<T>>('GET', after ? `${path}${path.includes('?') ? '&' : '?'}after=${encodeURIComponent(after)}` : path);
   const reload = useCallback(() => {
     setLoading(true);
-    fetchPage(null)
+    fetchPage(undefined)
       .then((page) => {
         setPages(page);
         setError(null);
       }, setError)
       .finally(() => setLoading(false));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [path, ...deps]);
+  }, deps);
   useEffect(reload, [reload]);
   const more = () => {
     if (!pages?.next || loading) return;
@@ -124,9 +174,9 @@ export function usePaged<T = any>(path: string, deps: unknown[] = []) {
 
 /**
  * A list whose first page came with something else (the committee queue): the pages after it are
- * fetched from `path` by `more()`; a new first page starts over.
+ * fetched by `fetchPage(after)`; a new first page starts over.
  */
-export function useMore<T = any>(first: Page<T> | null, path: string) {
+export function useMore<T>(first: Page<T> | null, fetchPage: (after: string) => Promise<Page<T>>) {
   const [extra, setExtra] = useState<Page<T> | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -135,7 +185,7 @@ export function useMore<T = any>(first: Page<T> | null, path: string) {
   const more = () => {
     if (!next || loading) return;
     setLoading(true);
-    api<Page<T>>('GET', `${path}${path.includes('?') ? '&' : '?'}after=${encodeURIComponent(next)}`)
+    fetchPage(next)
       .then((page) => setExtra({ items: [...(extra?.items ?? []), ...page.items], next: page.next }), setError)
       .finally(() => setLoading(false));
   };
@@ -153,10 +203,16 @@ export function LoadMore({ list }: { list: { next: string | null; loading: boole
   );
 }
 
-export function Loading({ state, children }: { state: { loading: boolean; error: unknown; data: unknown }; children: () => ReactNode }) {
+/**
+ * Data once loaded: a busy note while it loads, the error (in words, with what to do) if it failed,
+ * `empty` when it came as an empty list (if given), else `children(data)`.
+ */
+export function Loading<T>({ state, children, empty }: { state: { loading: boolean; error: unknown; data: T | null }; children: (data: T) => ReactNode; empty?: ReactNode }) {
+  const { t } = useApp();
   if (state.error) return <FormError error={state.error} />;
-  if (state.data === null) return <div className="loading" aria-busy="true">…</div>;
-  return <>{children()}</>;
+  if (state.data === null) return <div className="loading" role="status" aria-busy="true">{t('loadingText')}</div>;
+  if (empty !== undefined && Array.isArray(state.data) && state.data.length === 0) return <p className="muted empty" role="status">{empty}</p>;
+  return <>{children(state.data)}</>;
 }
 
 export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {

@@ -3,7 +3,7 @@
  * reader's language; the sample summaries; the discrepancy-rate tables (the committee's and the portal's).
  */
 import { useState } from 'react';
-import { ApiError, blobUrl } from './api';
+import { ApiError, blobUrl, type Schema } from './api';
 import { useApp } from './app-context';
 import { formatRate } from './format';
 import type { LabelKey } from './i18n';
@@ -78,19 +78,8 @@ export function EvidenceLink({ id, label }: { id: string; label?: string }) {
   );
 }
 
-export interface SampleSummary {
-  id: string;
-  periodFrom: string;
-  periodTo: string;
-  seed: string;
-  baseRate: string;
-  alwaysAboveRials: string;
-  openedAt: string;
-  population: number;
-  selected: number;
-  checked: number;
-  discrepancies: number;
-}
+/** A verification sample's summary (its OpenAPI schema). */
+export type SampleSummary = Schema<'SampleSummaryView'>;
 
 /** Samples, newest first; `extra` adds a last cell to each row (the portal's draws). */
 export function SamplesTable({ samples, extra }: { samples: SampleSummary[]; extra?: (s: SampleSummary) => React.ReactNode }) {
@@ -132,14 +121,11 @@ export function SamplesTable({ samples, extra }: { samples: SampleSummary[]; ext
   );
 }
 
-export interface DiscrepancyRates {
-  since?: string;
-  byAgency?: Array<{ organizationId: string; code: string; nameFa: string; nameEn: string; checks: number; discrepancies: number; rate: number | null }>;
-  byMember?: Array<{ userId: string; displayName: string; organizationId: string; organizationCode: string; checks: number; discrepancies: number; rate: number | null }>;
-}
+/** Discrepancy rates per agency and per member (their OpenAPI schema). */
+export type DiscrepancyRates = Schema<'DiscrepancyRatesView'>;
 
 /** Field-check discrepancy rates per agency and per committee member (members only where published). */
-export function RatesTables({ rates }: { rates: DiscrepancyRates }) {
+export function RatesTables({ rates }: { rates: Partial<DiscrepancyRates> }) {
   const { t, lang } = useApp();
   const byAgency = rates.byAgency ?? [];
   const byMember = rates.byMember ?? [];

@@ -6,7 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, loadConfig, logLevels } from '@pelekan/modules';
 import { ApiModule } from './api.module';
 import { applyHardening, trustProxySetting } from './http/hardening';
@@ -58,6 +58,12 @@ export async function createApiApp(env: Record<string, string | undefined> = {})
 }
 
 export async function setUpOpenApi(app: INestApplication): Promise<void> {
+  const document = await openApiDocument(app);
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
+}
+
+/** The API's OpenAPI document, as served at /api/openapi.json (and written for the web app's types by openapi-export.ts). */
+export async function openApiDocument(app: INestApplication): Promise<OpenAPIObject> {
   // Schemas of DTOs, generated from their types and validation rules (scripts/openapi-metadata.js).
   await SwaggerModule.loadPluginMetadata(openApiMetadata);
   const document = SwaggerModule.createDocument(
@@ -73,5 +79,5 @@ export async function setUpOpenApi(app: INestApplication): Promise<void> {
       .build(),
   );
   completeOpenApiDocument(document, routeFacts(app));
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/openapi.json` });
+  return document;
 }

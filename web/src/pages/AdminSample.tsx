@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { toAsciiDigits } from '@pelekan/core';
-import { api } from '../api';
+import { call, client } from '../api';
 import { useApp } from '../app-context';
 import { dateExample, typedRials } from '../format';
 import { FieldError, Num, Section, typedDate } from '../ui';
@@ -33,7 +33,7 @@ export function OpenSampleForm({ onOpened }: { onOpened?(): void }) {
         baseRate: Number(toAsciiDigits(baseRate.trim()).replace('٫', '.')),
         alwaysAboveRials: typedRials(above),
       };
-      setOpened(await api<SampleSummary>('POST', '/api/verification-samples', body));
+      setOpened(await call(client.POST('/api/verification-samples', { body })));
       onOpened?.();
     } catch (err) {
       setError(err);

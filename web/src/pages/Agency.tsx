@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { api, upload } from '../api';
+import { call, client, upload, type Schema } from '../api';
 import { useApp } from '../app-context';
-import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, usePaged } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, Term, useLoad, usePaged } from '../ui';
 import { ItemDeclarations } from './AgencyDecisions';
 import { TrancheCard } from './Pbo';
 
-function DeclareForm({ item, onDone }: { item: any; onDone(): void }) {
+function DeclareForm({ item, onDone }: { item: Schema<'ActionItemView'>; onDone(): void }) {
   const { t } = useApp();
   const [percent, setPercent] = useState(String(item.declaredPercent));
   const [note, setNote] = useState('');
@@ -19,9 +19,9 @@ function DeclareForm({ item, onDone }: { item: any; onDone(): void }) {
       const evidenceIds: string[] = [];
       if (file) {
         setProgress(0);
-        evidenceIds.push((await upload('/api/evidence', file, setProgress)).id);
+        evidenceIds.push((await upload<Schema<'EvidenceFileView'>>('/api/evidence', file, setProgress)).id);
       }
-      await api('POST', `/api/items/${item.id}/declarations`, { percent: Number(percent), note, evidenceIds });
+      await call(client.POST('/api/items/{id}/declarations', { params: { path: { id: item.id } }, body: { percent: Number(percent), note, evidenceIds } }));
       setNote('');
       setFile(null);
       onDone();
@@ -56,23 +56,24 @@ function DeclareForm({ item, onDone }: { item: any; onDone(): void }) {
   );
 }
 
-function MyProject({ project }: { project: any }) {
+function MyProject({ project }: { project: Pick<Schema<'ProjectView'>, 'id' | 'code' | 'nameFa' | 'nameEn'> }) {
   const { t, lang } = useApp();
-  const plan = useLoad(() => api('GET', `/api/projects/${project.id}/action-plan`), [project.id]);
-  const tranches = useLoad(() => api('GET', `/api/projects/${project.id}/tranches`), [project.id]);
+  const path = { params: { path: { id: project.id } } };
+  const plan = useLoad(() => call(client.GET('/api/projects/{id}/action-plan', path)), [project.id]);
+  const tranches = useLoad(() => call(client.GET('/api/projects/{id}/tranches', path)), [project.id]);
   const [open, setOpen] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   return (
     <Section title={`${project.code} — ${lang === 'fa' ? project.nameFa : project.nameEn}`}>
       <a href={`#/projects/${project.id}`}>{t('actionChain')} →</a>
       <Loading state={plan}>
-        {() => (
+        {(p) => (
           <table className="items">
             <thead>
               <tr><th>{t('item')}</th><th>{t('weight')}</th><th>{t('due')}</th><th>{t('declared')}</th><th>{t('verified')}</th><th /></tr>
             </thead>
             <tbody>
-              {plan.data.items.map((i: any) => (
+              {p.items.map((i) => (
                 <tr key={i.id} data-item={i.code}>
                   <td><Num value={i.code} /> · {lang === 'fa' ? i.titleFa : i.titleEn}</td>
                   <td><Num value={i.weight} /></td>
@@ -80,7 +81,7 @@ function MyProject({ project }: { project: any }) {
                   <td><Percent value={i.declaredPercent} /></td>
                   <td><Percent value={i.verifiedPercent} /></td>
                   <td>
-                    <button onClick={() => setOpen(open === i.id ? null : i.id)}>{t('declare')}</button>
+                    <button type="button" aria-expanded={open === i.id} onClick={() => setOpen(open === i.id ? null : i.id)}>{t('declare')}</button>
                     {open === i.id && <DeclareForm item={i} onDone={() => { setOpen(null); plan.reload(); tranches.reload(); }} />}{' '}
                     <button type="button" className="decisions-toggle" aria-expanded={shown === i.id} onClick={() => setShown(shown === i.id ? null : i.id)}>
                       {t('declarationsAndDecisions')}
@@ -93,28 +94,28 @@ function MyProject({ project }: { project: any }) {
           </table>
         )}
       </Loading>
-      <Loading state={tranches}>{() => <>{tranches.data.map((x: any) => <TrancheCard key={x.id} tranche={x} onChange={tranches.reload} />)}</>}</Loading>
+      <Loading state={tranches}>{(list) => <>{list.map((x) => <TrancheCard key={x.id} tranche={x} onChange={tranches.reload} />)}</>}</Loading>
     </Section>
   );
 }
 
 function Escalations() {
   const { t, lang } = useApp();
-  const cases = usePaged('/api/escalations');
+  const cases = usePaged((after) => call(client.GET('/api/escalations', { params: { query: { after } } })));
   const [note, setNote] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   return (
     <Section title={t('escalations')}>
       <Loading state={cases}>
-        {() =>
-          (cases.data ?? []).length === 0 ? <p>{t('nothing')}</p> : (
+        {(list) =>
+          list.length === 0 ? <p role="status">{t('nothing')}</p> : (
             <ul>
-              {(cases.data ?? []).map((c: any) => (
+              {list.map((c) => (
                 <li key={c.id}>
-                  {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} — {t('level')} <Num value={c.level} /> ({c.reason})
+                  <bdi data-i18n-exempt="code">{c.project.code}</bdi> · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} — {t('level')} <Num value={c.level} /> (<Term code={c.reason} prefix="case_" />)
                   {c.agencyResponse ? <p>{c.agencyResponse}</p> : (
-                    <form onSubmit={async (e) => { e.preventDefault(); try { await api('POST', `/api/escalations/${c.id}/response`, { note: note[c.id] ?? '' }); cases.reload(); } catch (err) { setError(err); } }}>
-                      <input name="note" value={note[c.id] ?? ''} onChange={(e) => setNote({ ...note, [c.id]: e.target.value })} />
+                    <form onSubmit={async (e) => { e.preventDefault(); try { await call(client.POST('/api/escalations/{id}/response', { params: { path: { id: c.id } }, body: { note: note[c.id] ?? '' } })); cases.reload(); } catch (err) { setError(err); } }}>
+                      <input name="note" aria-label={t('note')} value={note[c.id] ?? ''} onChange={(e) => setNote({ ...note, [c.id]: e.target.value })} />
                       <button type="submit">{t('answer')}</button>
                       <FieldError error={error} field="note" />
                     </form>
@@ -131,13 +132,13 @@ function Escalations() {
 }
 
 function Claims() {
-  const { t } = useApp();
-  const claims = useLoad(() => api('GET', '/api/claims'));
+  const { t, lang } = useApp();
+  const claims = useLoad(() => call(client.GET('/api/claims')));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const answer = async (id: string, value: 'accept' | 'dispute') => {
     try {
-      await api('POST', `/api/challenges/${id}/claim-answer`, { answer: value, reason });
+      await call(client.POST('/api/challenges/{id}/claim-answer', { params: { path: { id } }, body: { answer: value, reason } }));
       claims.reload();
     } catch (err) {
       setError(err);
@@ -146,16 +147,16 @@ function Claims() {
   return (
     <Section title={t('claims')}>
       <Loading state={claims}>
-        {() => claims.data.length === 0 ? <p>{t('nothing')}</p> : (
+        {(list) => list.length === 0 ? <p role="status">{t('nothing')}</p> : (
           <ul>
-            {claims.data.map((c: any) => (
+            {list.map((c) => (
               <li key={c.id}>
-                {c.raisedBy.nameFa}: {c.description} — {c.claimStatus}
+                {lang === 'fa' ? c.raisedBy.nameFa : c.raisedBy.nameEn}: {c.description} — <Term code={c.claimStatus} prefix="claim_" />
                 {c.claimStatus === 'awaiting_answer' && (
                   <span>
-                    <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
-                    <button onClick={() => answer(c.id, 'accept')}>{t('accept')}</button>
-                    <button onClick={() => answer(c.id, 'dispute')}>{t('dispute')}</button>
+                    <input name="reason" aria-label={t('reason')} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+                    <button type="button" onClick={() => answer(c.id, 'accept')}>{t('accept')}</button>
+                    <button type="button" onClick={() => answer(c.id, 'dispute')}>{t('dispute')}</button>
                     <FieldError error={error} field="reason" />
                   </span>
                 )}
@@ -170,14 +171,18 @@ function Claims() {
 
 export function AgencyWorkspace() {
   const { t, user } = useApp();
-  const projects = usePaged(`/api/projects?leadAgencyId=${user?.organizationId ?? ''}`, [user?.organizationId]);
+  const projects = usePaged(
+    (after) => call(client.GET('/api/projects', { params: { query: { leadAgencyId: user?.organizationId ?? undefined, after } } })),
+    [user?.organizationId],
+  );
   return (
     <div className="workspace" data-workspace="agency">
       <h1>{t('myProjects')}</h1>
       <Loading state={projects}>
-        {() => (
+        {(list) => (
           <>
-            {(projects.data ?? []).map((p: any) => <MyProject key={p.id} project={p} />)}
+            {list.length === 0 && <p className="muted empty" role="status">{t('emptyList')}</p>}
+            {list.map((p) => <MyProject key={p.id} project={p} />)}
             <LoadMore list={projects} />
           </>
         )}

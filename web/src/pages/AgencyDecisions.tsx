@@ -1,30 +1,13 @@
 import { useState } from 'react';
-import { api } from '../api';
+import { call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import { DateText, FieldError, Loading, Percent, useLoad } from '../ui';
 import { Refusal } from '../verification';
 import { outcomeLabel } from './committee/Appeals';
 
-interface Decision {
-  id: string;
-  outcome: string;
-  verifiedPercent: number | null;
-  reason: string | null;
-  decidedAt: string;
-  revokedAt: string | null;
-  appealableUntil?: string | null;
-  appeal?: { id: string; status: 'pending' | 'upheld' | 'overturned' } | null;
-}
-
-interface Declaration {
-  id: string;
-  percent: number;
-  note: string;
-  declaredAt: string;
-  status: string;
-  evidence: Array<{ id: string; filename: string }>;
-  decision: Decision | null;
-}
+/** A declaration as the API gives it, and the committee's decision on it (their OpenAPI schemas). */
+type Declaration = Schema<'DeclarationView'>;
+type Decision = NonNullable<Declaration['decision']>;
 
 /** An appeal of a rejection or lower acceptance: a reason, and the declaration's evidence it rests on. */
 function AppealForm({ declaration, decision, onDone }: { declaration: Declaration; decision: Decision; onDone(): void }) {
@@ -38,7 +21,7 @@ function AppealForm({ declaration, decision, onDone }: { declaration: Declaratio
     setError(null);
     setBusy(true);
     try {
-      await api('POST', `/api/verification-decisions/${decision.id}/appeal`, { reason, evidenceIds });
+      await call(client.POST('/api/verification-decisions/{id}/appeal', { params: { path: { id: decision.id } }, body: { reason, evidenceIds } }));
       onDone();
     } catch (err) {
       setError(err);
@@ -102,14 +85,13 @@ function DecisionLine({ d, onChange }: { d: Declaration; onChange(): void }) {
 /** An item's declarations, newest first, with the committee's decisions and the agency's appeals. */
 export function ItemDeclarations({ itemId }: { itemId: string }) {
   const { t } = useApp();
-  const list = useLoad<Declaration[]>(() => api('GET', `/api/items/${itemId}/declarations`), [itemId]);
+  const list = useLoad(() => call(client.GET('/api/items/{id}/declarations', { params: { path: { id: itemId } } })), [itemId]);
   return (
     <div className="item-declarations" data-item-declarations={itemId}>
       <h4>{t('declarationsAndDecisions')}</h4>
       <Loading state={list}>
-        {() => {
-          const items: Declaration[] = list.data ?? [];
-          if (items.length === 0) return <p>{t('nothing')}</p>;
+        {(items) => {
+          if (items.length === 0) return <p role="status">{t('nothing')}</p>;
           return (
             <table>
               <thead>

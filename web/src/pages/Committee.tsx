@@ -1,18 +1,18 @@
 import { useEffect, useState } from 'react';
 import { formatJalali, toJalali } from '@pelekan/core';
-import { api, blobUrl } from '../api';
+import { api, blobUrl, call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import { digits, parseDateInput } from '../format';
 import type { LabelKey } from '../i18n';
 import { RevisionDiff } from '../plan-editor/PlanDiff';
-import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, useLoad, useMore } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, Term, useLoad, useMore } from '../ui';
 import { Appeals } from './committee/Appeals';
 import { FieldChecksDue } from './committee/FieldChecks';
 import { Rates } from './committee/Rates';
 import { Samples } from './committee/Samples';
 import { StageTimes } from './committee/StageTimes';
 
-function EvidencePreview({ file }: { file: any }) {
+function EvidencePreview({ file }: { file: Schema<'EvidenceSummaryView'> }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let revoke: string | null = null;
@@ -25,20 +25,23 @@ function EvidencePreview({ file }: { file: any }) {
     : <a href={url} target="_blank" rel="noreferrer" data-evidence={file.id}>{file.filename}</a>;
 }
 
-function DeclarationDecision({ d, onDone }: { d: any; onDone(): void }) {
+function DeclarationDecision({ d, onDone }: { d: Schema<'DeclarationView'>; onDone(): void }) {
   const { t } = useApp();
-  const [decision, setDecision] = useState('accept');
+  const [decision, setDecision] = useState<Schema<'DecideDeclarationDto'>['decision']>('accept');
   const [percent, setPercent] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     try {
-      await api('POST', `/api/declarations/${d.id}/decision`, {
-        decision,
-        ...(decision === 'accept_lower' ? { verifiedPercent: Number(percent) } : {}),
-        ...(reason ? { reason } : {}),
-      });
+      await call(client.POST('/api/declarations/{id}/decision', {
+        params: { path: { id: d.id } },
+        body: {
+          decision,
+          ...(decision === 'accept_lower' ? { verifiedPercent: Number(percent) } : {}),
+          ...(reason ? { reason } : {}),
+        },
+      }));
       onDone();
     } catch (err) {
       setError(err);
@@ -47,14 +50,14 @@ function DeclarationDecision({ d, onDone }: { d: any; onDone(): void }) {
   if (d.conflictOfInterest) return <p className="muted">—</p>;
   return (
     <form className="decide" onSubmit={submit} data-decide={d.id}>
-      <select name="decision" value={decision} onChange={(e) => setDecision(e.target.value)}>
+      <select name="decision" aria-label={t('decide')} value={decision} onChange={(e) => setDecision(e.target.value as typeof decision)}>
         <option value="accept">{t('verify')}</option>
         <option value="accept_lower">{t('acceptLower')}</option>
         <option value="reject">{t('reject')}</option>
       </select>
-      {decision === 'accept_lower' && <input name="verifiedPercent" type="number" value={percent} onChange={(e) => setPercent(e.target.value)} />}
+      {decision === 'accept_lower' && <input name="verifiedPercent" aria-label={t('percent')} type="number" value={percent} onChange={(e) => setPercent(e.target.value)} />}
       <FieldError error={error} field="verifiedPercent" />
-      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+      <input name="reason" aria-label={t('reason')} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
       <FieldError error={error} field="reason" />
       <button type="submit">{t('decide')}</button>
       <FormError error={error} fields={['verifiedPercent', 'reason']} />
@@ -62,9 +65,9 @@ function DeclarationDecision({ d, onDone }: { d: any; onDone(): void }) {
   );
 }
 
-function CaseDecision({ c, onDone }: { c: any; onDone(): void }) {
+function CaseDecision({ c, onDone }: { c: Schema<'CaseView'>; onDone(): void }) {
   const { t, lang } = useApp();
-  const [action, setAction] = useState('extend_due_date');
+  const [action, setAction] = useState<Schema<'CaseDecisionDto'>['action']>('extend_due_date');
   const [reason, setReason] = useState('');
   const [due, setDue] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -73,7 +76,7 @@ function CaseDecision({ c, onDone }: { c: any; onDone(): void }) {
     try {
       let newDueAt: string | undefined;
       if (action === 'extend_due_date' && due) newDueAt = parseDateInput(due, lang).toISOString();
-      await api('POST', `/api/escalations/${c.id}/decision`, { action, reason, ...(newDueAt ? { newDueAt } : {}) });
+      await call(client.POST('/api/escalations/{id}/decision', { params: { path: { id: c.id } }, body: { action, reason, ...(newDueAt ? { newDueAt } : {}) } }));
       onDone();
     } catch (err) {
       setError(err);
@@ -81,14 +84,14 @@ function CaseDecision({ c, onDone }: { c: any; onDone(): void }) {
   };
   return (
     <form className="decide" onSubmit={submit}>
-      <select name="action" value={action} onChange={(e) => setAction(e.target.value)}>
+      <select name="action" aria-label={t('decide')} value={action} onChange={(e) => setAction(e.target.value as typeof action)}>
         {(['extend_due_date', 'require_revision', 'hold_tranches', 'accept_justification'] as const).map((a) => <option key={a} value={a}>{t(a)}</option>)}
       </select>
       {action === 'extend_due_date' && (
         <label>{t('newDue')}<input name="newDueAt" value={due} onChange={(e) => setDue(e.target.value)} placeholder={lang === 'fa' ? '۱۴۰۶/۰۱/۱۵' : '2027-04-04'} /></label>
       )}
       <FieldError error={error} field="newDueAt" />
-      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
+      <input name="reason" aria-label={t('reason')} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
       <FieldError error={error} field="reason" />
       <button type="submit">{t('decide')}</button>
       <FormError error={error} fields={['newDueAt', 'reason']} />
@@ -137,27 +140,27 @@ function Pack() {
   return (
     <Section title={t('pack')}>
       <label>{t('month')}<input name="month" value={month} onChange={(e) => setMonth(e.target.value)} /></label>
-      <button onClick={open} disabled={busy}>{t('open')}</button>
-      {busy && <progress />}
+      <button type="button" onClick={open} disabled={busy}>{t('open')}</button>
+      {busy && <progress aria-label={t('loadingText')} />}
       <FormError error={error} />
     </Section>
   );
 }
 
-function DeclarationsQueue({ first, onDone }: { first: any; onDone(): void }) {
+function DeclarationsQueue({ first, onDone }: { first: Schema<'DeclarationPageView'>; onDone(): void }) {
   const { t, lang } = useApp();
-  const list = useMore(first, '/api/declarations/pending');
-  if (list.items.length === 0) return <p>{t('nothing')}</p>;
+  const list = useMore(first, (after) => call(client.GET('/api/declarations/pending', { params: { query: { after } } })));
+  if (list.items.length === 0) return <p role="status">{t('nothing')}</p>;
   return (
     <>
       <table className="queue">
         <tbody>
-          {list.items.map((d: any) => (
+          {list.items.map((d) => (
             <tr key={d.id} data-declaration={d.itemCode}>
               <td><DateText value={d.declaredAt} /></td>
               <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
               <td><Percent value={d.percent} /> — {d.note}</td>
-              <td>{(d.evidence ?? []).map((f: any) => <EvidencePreview key={f.id} file={f} />)}</td>
+              <td>{d.evidence.map((f) => <EvidencePreview key={f.id} file={f} />)}</td>
               <td><DeclarationDecision d={d} onDone={onDone} /></td>
             </tr>
           ))}
@@ -169,15 +172,15 @@ function DeclarationsQueue({ first, onDone }: { first: any; onDone(): void }) {
   );
 }
 
-function LevelCases({ level, first, onDone }: { level: number; first: any; onDone(): void }) {
+function LevelCases({ level, first, onDone }: { level: 1 | 2 | 3 | 4; first: Schema<'CasePageView'>; onDone(): void }) {
   const { t, lang } = useApp();
-  const list = useMore(first, `/api/escalations?status=live&level=${level}`);
+  const list = useMore(first, (after) => call(client.GET('/api/escalations', { params: { query: { status: 'live', level, after } } })));
   return (
     <div>
       <h3>{t('level')} <Num value={level} /></h3>
-      {list.items.map((c: any) => (
+      {list.items.map((c) => (
         <div key={c.id} className="case">
-          {c.project.code} · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} ({c.reason})
+          <bdi data-i18n-exempt="code">{c.project.code}</bdi> · <Num value={c.item.code} /> {lang === 'fa' ? c.item.titleFa : c.item.titleEn} (<Term code={c.reason} prefix="case_" />)
           <CaseDecision c={c} onDone={onDone} />
         </div>
       ))}
@@ -200,27 +203,27 @@ const TAB_LABELS: Record<Tab, LabelKey> = {
 
 function QueueTab() {
   const { t } = useApp();
-  const queue = useLoad(() => api('GET', '/api/committee/queue'));
+  const queue = useLoad(() => call(client.GET('/api/committee/queue')));
   return (
     <>
       <Section title={t('declarationsQueue')}>
         <Loading state={queue}>
-          {() => <DeclarationsQueue first={queue.data.declarations} onDone={queue.reload} />}
+          {(q) => <DeclarationsQueue first={q.declarations} onDone={queue.reload} />}
         </Loading>
       </Section>
       <Section title={t('escalations')}>
         <Loading state={queue}>
-          {() => (
+          {(q) => (
             <>
-              {[4, 3, 2, 1].map((level) => (
-                <LevelCases key={level} level={level} first={queue.data.cases[level]} onDone={queue.reload} />
+              {([4, 3, 2, 1] as const).map((level) => (
+                <LevelCases key={level} level={level} first={q.cases[level]} onDone={queue.reload} />
               ))}
             </>
           )}
         </Loading>
       </Section>
       <Section title={t('revisions')}>
-        <Loading state={queue}>{() => <>{queue.data.revisions.map((r: any) => <RevisionReview key={r.id} r={r} onDone={queue.reload} />)}</>}</Loading>
+        <Loading state={queue}>{(q) => <>{q.revisions.map((r) => <RevisionReview key={String(r.id)} r={r} onDone={queue.reload} />)}</>}</Loading>
       </Section>
       <Pack />
     </>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, session } from '../api';
+import { call, client, session } from '../api';
 import { useApp } from '../app-context';
 import { FieldError, FormError } from '../ui';
 
@@ -15,7 +15,7 @@ export function Login() {
     e.preventDefault();
     setBusy(true);
     try {
-      const answer = await api('POST', '/api/auth/login', { username, password });
+      const answer = await call(client.POST('/api/auth/login', { body: { username, password } }));
       session.set(answer.accessToken, answer.user);
       setUser(answer.user);
       location.hash = HOME[answer.user.role];

@@ -1,28 +1,32 @@
 import { Fragment, useState } from 'react';
-import { api, ApiError } from '../api';
+import { ApiError, call, client, type Schema } from '../api';
+import { ConfirmApprove } from '../confirm';
 import { useApp } from '../app-context';
 import { dateExample, digits, formatMoney } from '../format';
-import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Percent, Section, StateBadge, typedDate, useLoad, usePaged } from '../ui';
+import { DateText, FieldError, FormError, Loading, LoadMore, Money, Num, Percent, Section, StateBadge, Term, typedDate, useLoad, usePaged } from '../ui';
 import { ExportLinks } from './PlanImport';
+
+type Tranche = Schema<'TrancheSummaryView'>;
+type TrancheState = Tranche['state'];
 
 const PIPELINE = ['waiting_on_items', 'awaiting_approval', 'held', 'approved', 'lapsed', 'released', 'closed'] as const;
 
 /** States a lapsed remainder may be carried into (open, and not lapsed itself). */
-const CARRY_TARGET_STATES = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
+const CARRY_TARGET_STATES: readonly TrancheState[] = ['waiting_on_items', 'awaiting_approval', 'held', 'approved'];
 
-export function WaitsOn({ waitsOn }: { waitsOn: any[] }) {
+export function WaitsOn({ waitsOn }: { waitsOn: Tranche['waitsOn'] }) {
   const { t } = useApp();
   if (!waitsOn?.length) return null;
   return (
     <ul className="waits-on">
       {waitsOn.map((w, k) => (
-        <li key={k} data-kind={w.kind} data-wait={w.wait}>
-          {w.kind === 'declaration' && <>{t('waitsDeclaration')} {w.item.projectCode} · <Num value={w.item.code} /></>}
-          {w.kind === 'verification' && <>{t('waitsVerification')} {w.item.projectCode} · <Num value={w.item.code} /></>}
+        <li key={k} data-kind={w.kind} data-wait={w.kind === 'earned_progress' ? w.wait : undefined}>
+          {w.kind === 'declaration' && <>{t('waitsDeclaration')} <bdi data-i18n-exempt="code">{w.item.projectCode}</bdi> · <Num value={w.item.code} /></>}
+          {w.kind === 'verification' && <>{t('waitsVerification')} <bdi data-i18n-exempt="code">{w.item.projectCode}</bdi> · <Num value={w.item.code} /></>}
           {w.kind === 'pbo_decision' && t('waitsPbo')}
           {w.kind === 'release' && t('waitsRelease')}
           {w.kind === 'committee_hold' && <>{t('waitsHold')}: {w.reason} (<DateText value={w.placedAt} />)</>}
-          {w.kind === 'earned_progress' && <>{t('waitsEarned')}: {t(`wait_${w.wait}` as any) ?? w.wait}</>}
+          {w.kind === 'earned_progress' && <>{t('waitsEarned')}: <Term code={w.wait} prefix="wait_" /></>}
           {w.kind === 'remainder_decision' && t('waitsRemainder')}
         </li>
       ))}
@@ -31,18 +35,18 @@ export function WaitsOn({ waitsOn }: { waitsOn: any[] }) {
 }
 
 /** A release rule in words: "pro rata, min 1 rial", "banded: ≥80%: 100%, ≥50%: 70%". */
-export function RuleText({ rule }: { rule: any }) {
+export function RuleText({ rule }: { rule: Schema<'ReleaseRuleView'> | null | undefined }) {
   const { t, lang } = useApp();
   const comma = lang === 'fa' ? '، ' : ', ';
   if (!rule) return null;
   return (
     <span className="rule-text" data-rule={rule.kind}>
-      {t(`rule_${rule.kind}` as any) ?? rule.kind}
+      <Term code={rule.kind} prefix="rule_" />
       {rule.kind === 'pro_rata' && <>{comma}{t('minInstallment')} <Money rials={rule.minInstallmentRials} /></>}
-      {rule.kind === 'banded' && (
+      {rule.kind === 'banded' && rule.bands && (
         <>
           {': '}
-          {rule.bands.map((b: any, i: number) => (
+          {rule.bands.map((b, i) => (
             <Fragment key={i}>
               {i > 0 && comma}
               <span className="band" data-band={i}>≥<Percent value={b.fromPercent} />: <Percent value={b.payPercent} /></span>
@@ -54,15 +58,18 @@ export function RuleText({ rule }: { rule: any }) {
   );
 }
 
-function DecisionForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
+function DecisionForm({ tranche, onDone }: { tranche: Tranche; onDone(): void }) {
   const { t, user } = useApp();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const decide = async (action: string) => {
+  const [confirming, setConfirming] = useState(false);
+  const decide = async (action: Schema<'TrancheDecisionDto'>['action']) => {
     try {
-      await api('POST', `/api/tranches/${tranche.id}/decision`, { action, ...(reason ? { reason } : {}) });
+      await call(client.POST('/api/tranches/{id}/decision', { params: { path: { id: tranche.id } }, body: { action, ...(reason ? { reason } : {}) } }));
+      setConfirming(false);
       onDone();
     } catch (err) {
+      setConfirming(false);
       setError(err);
     }
   };
@@ -75,25 +82,25 @@ function DecisionForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
         <FieldError error={error} field="reason" />
       </label>
       {tranche.createdBy !== user.id && (
-        <button className="approve" data-testid={`approve-${tranche.number}`} onClick={() => decide('approve')}>{t('approve')}</button>
+        <button type="button" className="approve" data-testid={`approve-${tranche.number}`} aria-haspopup="dialog" onClick={() => setConfirming(true)}>{t('approve')}</button>
       )}
-      {tranche.state !== 'held' && <button onClick={() => decide('hold')}>{t('hold')}</button>}
-      <button className="danger" onClick={() => decide('reject')}>{t('reject')}</button>
+      {tranche.state !== 'held' && <button type="button" onClick={() => decide('hold')}>{t('hold')}</button>}
+      <button type="button" className="danger" onClick={() => decide('reject')}>{t('reject')}</button>
       <FormError error={error} fields={['reason']} />
+      {confirming && <ConfirmApprove tranche={tranche} onConfirm={() => decide('approve')} onCancel={() => setConfirming(false)} />}
     </div>
   );
 }
 
 /** What only the single tranche answers: earned, shortfall, installments, the next one, remainder decisions. */
-function TrancheDetails({ tranche }: { tranche: any }) {
+function TrancheDetails({ tranche }: { tranche: Tranche }) {
   const { t } = useApp();
   // Re-read whenever the summary moves (a decision, an installment, a carried-in remainder).
   const version = `${tranche.state}|${tranche.stateChangedAt}|${tranche.releasedRials}|${tranche.amountRials}`;
-  const detail = useLoad(() => api('GET', `/api/tranches/${tranche.id}`), [tranche.id, version]);
+  const detail = useLoad(() => call(client.GET('/api/tranches/{id}', { params: { path: { id: tranche.id } } })), [tranche.id, version]);
   return (
     <Loading state={detail}>
-      {() => {
-        const d = detail.data;
+      {(d) => {
         const next = d.nextInstallment;
         return (
           <div className="tranche-details">
@@ -106,7 +113,7 @@ function TrancheDetails({ tranche }: { tranche: any }) {
             {d.installments.length === 0 ? <p className="muted">{t('noInstallments')}</p> : (
               <table className="installments">
                 <tbody>
-                  {d.installments.map((i: any) => (
+                  {d.installments.map((i) => (
                     <tr key={i.number} data-installment={i.number}>
                       <td><Num value={i.number} /></td>
                       <td><Money rials={i.amountRials} /></td>
@@ -126,7 +133,7 @@ function TrancheDetails({ tranche }: { tranche: any }) {
                   <>{t('payable')} <Money rials={next.payableRials} /></>
                 ) : (
                   <>
-                    {t('waitingFor')} {t(`wait_${next.waitingFor}` as any) ?? next.waitingFor}
+                    {t('waitingFor')} <Term code={next.waitingFor} prefix="wait_" />
                     {next.moreToEarnRials && <> · {t('moreToEarn')} <Money rials={next.moreToEarnRials} /></>}
                   </>
                 )}
@@ -134,7 +141,7 @@ function TrancheDetails({ tranche }: { tranche: any }) {
             )}
             {d.carriedIn.length > 0 && (
               <ul className="carried-in">
-                {d.carriedIn.map((c: any) => (
+                {d.carriedIn.map((c) => (
                   <li key={c.decisionId}>{t('carriedIn')} <Num value={c.fromTrancheNumber} />: <Money rials={c.amountRials} /></li>
                 ))}
               </ul>
@@ -143,9 +150,9 @@ function TrancheDetails({ tranche }: { tranche: any }) {
               <>
                 <h4>{t('remainderDecisions')}</h4>
                 <ul className="remainder-decisions">
-                  {d.remainderDecisions.map((r: any) => (
+                  {d.remainderDecisions.map((r) => (
                     <li key={r.id} data-action={r.action} data-status={r.status}>
-                      {t(r.action)} · {t(r.status)}
+                      <Term code={r.action} /> · <Term code={r.status} />
                       {r.remainderRials && <> · <Money rials={r.remainderRials} /></>}
                       {r.dueAt && <> · {t('due')} <DateText value={r.dueAt} /></>}
                       {' · '}{r.decidedByName ?? ''} (<DateText value={r.requestedAt} />): {r.reason}
@@ -162,25 +169,25 @@ function TrancheDetails({ tranche }: { tranche: any }) {
 }
 
 /** A PBO decision on a lapsed tranche's remainder; four eyes (the creator is refused with 403, shown). */
-function RemainderForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
+function RemainderForm({ tranche, onDone }: { tranche: Tranche; onDone(): void }) {
   const { t, lang, toman } = useApp();
-  const [action, setAction] = useState('carry_forward');
+  const [action, setAction] = useState<Schema<'RemainderDecisionDto'>['action']>('carry_forward');
   const [target, setTarget] = useState('');
   const [due, setDue] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const siblings = useLoad(() => api('GET', `/api/projects/${tranche.projectId}/tranches`), [tranche.projectId]);
-  const targets: any[] = (siblings.data ?? []).filter((x: any) => x.id !== tranche.id && CARRY_TARGET_STATES.includes(x.state));
+  const siblings = useLoad(() => call(client.GET('/api/projects/{id}/tranches', { params: { path: { id: tranche.projectId } } })), [tranche.projectId]);
+  const targets = (siblings.data ?? []).filter((x) => x.id !== tranche.id && CARRY_TARGET_STATES.includes(x.state));
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      const body: Record<string, unknown> = { action, reason };
+      const body: Schema<'RemainderDecisionDto'> = { action, reason };
       if (action === 'carry_forward' && target) body.targetTrancheId = target;
       if (action === 'extend' && due.trim()) body.dueAt = typedDate(due, lang, 'dueAt', t('dateFormat'));
-      await api('POST', `/api/tranches/${tranche.id}/remainder`, body);
+      await call(client.POST('/api/tranches/{id}/remainder', { params: { path: { id: tranche.id } }, body }));
       onDone();
     } catch (err) {
       setError(err);
@@ -193,7 +200,7 @@ function RemainderForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
     <form className="remainder decide" onSubmit={submit} data-remainder={tranche.id}>
       <label>
         <strong>{t('remainderDecision')}</strong>
-        <select name="action" value={action} onChange={(e) => setAction(e.target.value)}>
+        <select name="action" value={action} onChange={(e) => setAction(e.target.value as typeof action)}>
           {(['carry_forward', 'return_to_budget', 'extend'] as const).map((a) => <option key={a} value={a}>{t(a)}</option>)}
         </select>
         <FieldError error={error} field="action" />
@@ -234,7 +241,7 @@ function RemainderForm({ tranche, onDone }: { tranche: any; onDone(): void }) {
   );
 }
 
-export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranche: any; onChange(): void; detailsOpen?: boolean }) {
+export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranche: Tranche; onChange(): void; detailsOpen?: boolean }) {
   const { t, user } = useApp();
   const [open, setOpen] = useState(detailsOpen);
   const undisbursed = BigInt(tranche.undisbursedRials ?? '0');
@@ -242,7 +249,7 @@ export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranch
   return (
     <article className="tranche" data-tranche={tranche.number} data-id={tranche.id} data-state={tranche.state}>
       <header>
-        <strong>{t('tranche')} <Num value={tranche.number} /></strong>{tranche.title && <> — {tranche.title}</>} <StateBadge state={tranche.state} />{' '}
+        <strong>{t('tranche')} <Num value={tranche.number} /></strong>{tranche.title && <> — <span className="tranche-title" data-i18n-exempt="data">{tranche.title}</span></>} <StateBadge state={tranche.state} />{' '}
         <a href={`#/projects/${tranche.projectId}`}>{t('project')}</a> · <Money rials={tranche.amountRials} />
       </header>
       <p className="terms">
@@ -269,8 +276,8 @@ export function TrancheCard({ tranche, onChange, detailsOpen = false }: { tranch
 }
 
 /** One state of the pipeline, newest first, a page at a time. */
-function PipelineColumn({ state, version, onChange }: { state: string; version: number; onChange(): void }) {
-  const tranches = usePaged(`/api/tranches?state=${state}`, [version]);
+function PipelineColumn({ state, version, onChange }: { state: TrancheState; version: number; onChange(): void }) {
+  const tranches = usePaged((after) => call(client.GET('/api/tranches', { params: { query: { state, after } } })), [state, version]);
   return (
     <div className="column" data-column={state}>
       <h3>
@@ -278,9 +285,9 @@ function PipelineColumn({ state, version, onChange }: { state: string; version: 
         {tranches.next ? '+' : ''}
       </h3>
       <Loading state={tranches}>
-        {() => (
+        {(list) => (
           <>
-            {(tranches.data ?? []).map((x: any) => (
+            {list.map((x) => (
               <TrancheCard key={x.id} tranche={x} onChange={onChange} />
             ))}
             <LoadMore list={tranches} />
@@ -292,11 +299,14 @@ function PipelineColumn({ state, version, onChange }: { state: string; version: 
 }
 
 export function PboWorkspace() {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   const [version, setVersion] = useState(0);
-  const balances = useLoad(() => api('GET', '/api/ledger/balances'));
-  const portfolios = useLoad(() => api('GET', '/api/public/portfolios').then(async (list: any[]) =>
-    Promise.all(list.map((p) => api('GET', `/api/public/portfolios/${p.id}`)))));
+  const balances = useLoad(() => call(client.GET('/api/ledger/balances')));
+  const portfolios = useLoad(() =>
+    call(client.GET('/api/public/portfolios')).then(async (list) =>
+      Promise.all(list.map((p) => call(client.GET('/api/public/portfolios/{id}', { params: { path: { id: p.id } } })))),
+    ),
+  );
   return (
     <div className="workspace" data-workspace="pbo">
       <Section title={t('pipeline')}>
@@ -309,13 +319,13 @@ export function PboWorkspace() {
       </Section>
       <Section title={t('balances')}>
         <ExportLinks kind="ledger" />
-        <Loading state={balances}>
-          {() => (
+        <Loading state={balances} empty={t('emptyList')}>
+          {(list) => (
             <table>
               <tbody>
-                {balances.data.map((a: any) => (
-                  <tr key={a.id}>
-                    <td>{a.organization?.nameFa ?? a.organization?.nameEn ?? a.kind}</td>
+                {list.map((a) => (
+                  <tr key={a.id} data-account={a.kind}>
+                    <td>{a.organization ? (lang === 'fa' ? a.organization.nameFa : a.organization.nameEn) : <Term code={a.kind} prefix="account_" />}</td>
                     <td><Money rials={a.balanceRials} /></td>
                   </tr>
                 ))}
@@ -325,15 +335,15 @@ export function PboWorkspace() {
         </Loading>
       </Section>
       <Section title={t('budgetVsReleased')}>
-        <Loading state={portfolios}>
-          {() => (
+        <Loading state={portfolios} empty={t('emptyList')}>
+          {(list) => (
             <table>
               <thead><tr><th>{t('portfolios')}</th><th>{t('budget')}</th><th>{t('releasedAmount')}</th></tr></thead>
               <tbody>
-                {portfolios.data.map((p: any) => {
-                  const sum = (k: string) => p.projects.reduce((s: bigint, x: any) => s + BigInt(x[k] ?? 0), 0n).toString();
+                {list.map((p) => {
+                  const sum = (k: 'budgetRials' | 'releasedRials') => p.projects.reduce((s, x) => s + BigInt(x[k] ?? 0), 0n).toString();
                   return (
-                    <tr key={p.id}><td>{p.nameFa} / {p.nameEn}</td><td><Money rials={sum('budgetRials')} /></td><td><Money rials={sum('releasedRials')} /></td></tr>
+                    <tr key={p.id}><td>{lang === 'fa' ? p.nameFa : p.nameEn}</td><td><Money rials={sum('budgetRials')} /></td><td><Money rials={sum('releasedRials')} /></td></tr>
                   );
                 })}
               </tbody>

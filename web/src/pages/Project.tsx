@@ -1,22 +1,34 @@
 import { useState } from 'react';
-import { api } from '../api';
+import { api, call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import { dateExample, digits, typedRials } from '../format';
 import { ActionChainGraph, ProgressChart } from '../graph';
-import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, typedDate, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, Money, Num, Percent, Section, Term, term, typedDate, useLoad } from '../ui';
 import { PlanSection } from '../plan-editor/PlanSection';
 import { TrancheCard } from './Pbo';
 import { PlanImport } from './PlanImport';
 
-const CATEGORIES = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
+type Category = Schema<'ChallengeView'>['category'];
+const CATEGORIES: readonly Category[] = ['budget', 'inter_agency', 'data_sharing', 'infrastructure', 'legal', 'planning', 'other'];
+
+/** What the project header shows: the signed-in project and the public one both carry it. */
+interface ProjectHead {
+  code: string;
+  nameFa: string;
+  nameEn: string;
+  synthetic?: boolean;
+  stale?: boolean;
+  lastVerifiedAt?: string | null;
+  agencies?: Array<{ role: string; nameFa: string; nameEn: string }>;
+}
 
 /** Project header shared by the signed-in project page and the public one. */
-export function ProjectSummary({ p }: { p: any }) {
+export function ProjectSummary({ p }: { p: ProjectHead }) {
   const { t, lang } = useApp();
-  const lead = p.agencies?.find((a: any) => a.role === 'lead');
+  const lead = p.agencies?.find((a) => a.role === 'lead');
   return (
     <header className="project-head">
-      <h1>{p.code} — {lang === 'fa' ? p.nameFa : p.nameEn} {p.synthetic && <span className="badge">{t('synthetic')}</span>}</h1>
+      <h1><bdi data-i18n-exempt="code">{p.code}</bdi> — {lang === 'fa' ? p.nameFa : p.nameEn} {p.synthetic && <span className="badge">{t('synthetic')}</span>}</h1>
       <p>
         {t('lead')}: {lead ? (lang === 'fa' ? lead.nameFa : lead.nameEn) : '—'} ·{' '}
         {t('lastVerified')}: {p.lastVerifiedAt ? <DateText value={p.lastVerifiedAt} /> : t('never')}{' '}
@@ -26,34 +38,33 @@ export function ProjectSummary({ p }: { p: any }) {
   );
 }
 
-function Challenges({ projectId, items }: { projectId: string; items: any[] }) {
+function Challenges({ projectId }: { projectId: string }) {
   const { t, user } = useApp();
-  const list = useLoad(() => api('GET', `/api/projects/${projectId}/challenges`), [projectId]);
-  const [form, setForm] = useState({ category: 'budget', description: '' });
+  const list = useLoad(() => call(client.GET('/api/projects/{id}/challenges', { params: { path: { id: projectId } } })), [projectId]);
+  const [form, setForm] = useState<{ category: Category; description: string }>({ category: 'budget', description: '' });
   const [solution, setSolution] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const declare = async (e: React.FormEvent) => {
     e.preventDefault();
-    try { await api('POST', `/api/projects/${projectId}/challenges`, { ...form, itemIds: [] }); list.reload(); } catch (err) { setError(err); }
+    try { await call(client.POST('/api/projects/{id}/challenges', { params: { path: { id: projectId } }, body: { ...form, itemIds: [] } })); list.reload(); } catch (err) { setError(err); }
   };
   const propose = async (challengeId: string) => {
-    try { await api('POST', '/api/solutions', { challengeId, description: solution[challengeId] ?? '' }); list.reload(); } catch (err) { setError(err); }
+    try { await call(client.POST('/api/solutions', { body: { challengeId, description: solution[challengeId] ?? '' } })); list.reload(); } catch (err) { setError(err); }
   };
-  void items;
   return (
     <Section title={t('challenges')}>
-      <Loading state={list}>
-        {() => (
+      <Loading state={list} empty={t('nothing')}>
+        {(challenges) => (
           <ul>
-            {list.data.map((c: any) => (
-              <li key={c.id}>
-                <strong>{c.category}</strong>: {c.description}
+            {challenges.map((c) => (
+              <li key={c.id} data-category={c.category}>
+                <strong><Term code={c.category} prefix="ch_" /></strong>: {c.description}
                 {c.budget && <> — <Money rials={c.budget.releasedNotSpentRials} /></>}
-                <ul>{c.solutions.map((s: any) => <li key={s.id}>{t('solutions')}: {s.description}</li>)}</ul>
+                <ul>{c.solutions.map((s) => <li key={s.id}>{t('solutions')}: {s.description}</li>)}</ul>
                 {user?.role === 'agency' && (
                   <span>
-                    <input value={solution[c.id] ?? ''} onChange={(e) => setSolution({ ...solution, [c.id]: e.target.value })} placeholder={t('solutions')} />
-                    <button onClick={() => propose(c.id)}>{t('send')}</button>
+                    <input aria-label={t('solutions')} value={solution[c.id] ?? ''} onChange={(e) => setSolution({ ...solution, [c.id]: e.target.value })} placeholder={t('solutions')} />
+                    <button type="button" onClick={() => propose(c.id)}>{t('send')}</button>
                   </span>
                 )}
               </li>
@@ -63,8 +74,10 @@ function Challenges({ projectId, items }: { projectId: string; items: any[] }) {
       </Loading>
       {user?.role === 'agency' && (
         <form onSubmit={declare}>
-          <select value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })}>{CATEGORIES.map((c) => <option key={c}>{c}</option>)}</select>
-          <input name="description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder={t('description')} />
+          <select name="category" aria-label={t('category')} value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value as Category })}>
+            {CATEGORIES.map((c) => <option key={c} value={c}>{term(t, c, 'ch_')}</option>)}
+          </select>
+          <input name="description" aria-label={t('description')} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder={t('description')} />
           <FieldError error={error} field="description" />
           <button type="submit">{t('send')}</button>
           <FormError error={error} fields={['description']} />
@@ -82,7 +95,7 @@ const DEFAULT_BANDS: BandRow[] = [{ fromPercent: '80', payPercent: '100' }, { fr
 const percentOf = (text: string) => (text.trim() === '' ? null : Number(text));
 
 /** A PBO officer creates a tranche: items by checkbox, an optional amount, a release rule and a due date. */
-function NewTrancheForm({ projectId, items, fundedBy, onDone }: { projectId: string; items: any[]; fundedBy: Map<string, number[]>; onDone(): void }) {
+function NewTrancheForm({ projectId, items, fundedBy, onDone }: { projectId: string; items: Schema<'ActionItemView'>[]; fundedBy: Map<string, number[]>; onDone(): void }) {
   const { t, lang } = useApp();
   const [funded, setFunded] = useState<string[]>([]);
   const [amount, setAmount] = useState('');
@@ -102,15 +115,16 @@ function NewTrancheForm({ projectId, items, fundedBy, onDone }: { projectId: str
     setCreated(null);
     setBusy(true);
     try {
+      // An empty percent goes as null: the server names the field (a type the contract does not allow, on purpose).
       const releaseRule =
         kind === 'pro_rata' ? { kind, minInstallmentRials: typedRials(minInstallment) }
-        : kind === 'banded' ? { kind, bands: bands.map((b) => ({ fromPercent: percentOf(b.fromPercent), payPercent: percentOf(b.payPercent) })) }
+        : kind === 'banded' ? { kind, bands: bands.map((b) => ({ fromPercent: percentOf(b.fromPercent) as number, payPercent: percentOf(b.payPercent) as number })) }
         : { kind };
-      const body: Record<string, unknown> = { fundedItemIds: funded, releaseRule };
+      const body: Schema<'CreateTrancheDto'> = { fundedItemIds: funded, releaseRule };
       if (amount.trim()) body.amountRials = typedRials(amount);
       if (title.trim()) body.title = title.trim();
       if (due.trim()) body.dueAt = typedDate(due, lang, 'dueAt', t('dateFormat'));
-      const tranche = await api('POST', `/api/projects/${projectId}/tranches`, body);
+      const tranche = await call(client.POST('/api/projects/{id}/tranches', { params: { path: { id: projectId } }, body }));
       setCreated(tranche.number);
       setFunded([]);
       setAmount('');
@@ -203,28 +217,30 @@ function NewTrancheForm({ projectId, items, fundedBy, onDone }: { projectId: str
 
 export function ProjectPage({ id }: { id: string }) {
   const { t, lang, user } = useApp();
-  const project = useLoad(() => api('GET', `/api/projects/${id}`), [id]);
-  const plan = useLoad(() => api('GET', `/api/projects/${id}/action-plan`), [id]);
-  const progress = useLoad(() => api('GET', `/api/projects/${id}/progress`), [id]);
-  const tranches = useLoad(() => api('GET', `/api/projects/${id}/tranches`), [id]);
+  const path = { params: { path: { id } } };
+  const project = useLoad(() => call(client.GET('/api/projects/{id}', path)), [id]);
+  const plan = useLoad(() => call(client.GET('/api/projects/{id}/action-plan', path)), [id]);
+  const progress = useLoad(() => call(client.GET('/api/projects/{id}/progress', path)), [id]);
+  const tranches = useLoad(() => call(client.GET('/api/projects/{id}/tranches', path)), [id]);
   // The public view carries which tranche funds each item; a confidential project falls back to the plan.
-  const chain = useLoad(() => api('GET', `/api/public/projects/${id}`), [id]);
-  const fundedBy = new Map<string, number[]>((chain.data?.items ?? []).map((i: any) => [i.id, i.fundedByTranches ?? []]));
+  const chain = useLoad(() => call(client.GET('/api/public/projects/{id}', path)), [id]);
+  const fundedBy = new Map<string, number[]>((chain.data?.items ?? []).map((i) => [i.id, i.fundedByTranches ?? []]));
   const reloadTranches = () => {
     tranches.reload();
     chain.reload();
   };
   return (
     <div className="workspace" data-workspace="project">
-      <Loading state={project}>{() => <ProjectSummary p={project.data} />}</Loading>
+      <Loading state={project}>{(p) => <ProjectSummary p={p} />}</Loading>
       <Loading state={plan}>
-        {() => (
+        {(pl) => (
           <Section title={t('actionChain')}>
-            <div className="scroll">
+            {/* A wide chain scrolls inside its box; focusable so the keyboard can scroll it too. */}
+            <div className="scroll" tabIndex={0} role="region" aria-label={t('actionChain')}>
               <ActionChainGraph
                 projectId={id}
-                items={chain.data?.items?.length ? chain.data.items : plan.data.items}
-                links={plan.data.links}
+                items={chain.data?.items?.length ? chain.data.items : pl.items}
+                links={pl.links}
               />
             </div>
           </Section>
@@ -232,23 +248,23 @@ export function ProjectPage({ id }: { id: string }) {
       </Loading>
       <PlanImport projectId={id} onDone={plan.reload} />
       <Loading state={progress}>
-        {() => (
+        {(pr) => (
           <Section title={t('progressChart')}>
-            <ProgressChart items={plan.data?.items ?? []} declared={progress.data.declaredPercent} verified={progress.data.verifiedPercent} />
-            <p>{t('planned')} <Percent value={progress.data.plannedPercent} /> · {t('declared')} <Percent value={progress.data.declaredPercent} /> · {t('verified')} <Percent value={progress.data.verifiedPercent} /></p>
+            <ProgressChart items={plan.data?.items ?? []} declared={pr.declaredPercent} verified={pr.verifiedPercent} />
+            <p>{t('planned')} <Percent value={pr.plannedPercent} /> · {t('declared')} <Percent value={pr.declaredPercent} /> · {t('verified')} <Percent value={pr.verifiedPercent} /></p>
             <h3>{t('byAgency')}</h3>
-            <table><tbody>{progress.data.byAgency.map((a: any) => (
+            <table><tbody>{pr.byAgency.map((a) => (
               <tr key={a.agency?.id}><td>{lang === 'fa' ? a.agency?.nameFa : a.agency?.nameEn}</td><td><Num value={a.weight} /></td><td><Percent value={a.verifiedPercent} /></td><td><Percent value={a.declaredPercent} /></td></tr>
             ))}</tbody></table>
           </Section>
         )}
       </Loading>
       <Loading state={tranches}>
-        {() => (
+        {(list) => (
           <Section title={t('trancheTimeline')}>
-            {tranches.data.length === 0 && <p className="muted">{t('nothing')}</p>}
+            {list.length === 0 && <p className="muted" role="status">{t('nothing')}</p>}
             <ol className="timeline">
-              {tranches.data.map((x: any) => (
+              {list.map((x) => (
                 <li key={x.id} data-tranche={x.number} data-state={x.state}>
                   <DateText value={x.stateChangedAt} time />
                   <TrancheCard tranche={x} onChange={reloadTranches} detailsOpen />
@@ -260,10 +276,10 @@ export function ProjectPage({ id }: { id: string }) {
       </Loading>
       {user?.role === 'pbo' && plan.data && (
         <Section title={t('newTranche')} id="new-tranche">
-          <NewTrancheForm projectId={id} items={plan.data.items.filter((i: any) => !i.removedAt)} fundedBy={fundedBy} onDone={reloadTranches} />
+          <NewTrancheForm projectId={id} items={plan.data.items.filter((i) => !i.removedAt)} fundedBy={fundedBy} onDone={reloadTranches} />
         </Section>
       )}
-      <Challenges projectId={id} items={plan.data?.items ?? []} />
+      <Challenges projectId={id} />
       {plan.data && project.data && (
         <PlanSection project={project.data} plan={plan.data} onChange={() => { plan.reload(); chain.reload(); }} />
       )}

@@ -147,7 +147,7 @@ export function RevisionDiff({ revision }: { revision: RevisionDetail }) {
   const project = useLoad<{ leadAgencyId: string | null; agencies: AgencyName[] }>(() => api('GET', `/api/projects/${revision.projectId}`), [revision.projectId]);
   return (
     <Loading state={project}>
-      {() => <PlanDiff after={proposalSnapshot(revision.proposal, project.data.leadAgencyId)} diff={revision.diff} agencies={project.data.agencies} />}
+      {(found) => <PlanDiff after={proposalSnapshot(revision.proposal, found.leadAgencyId)} diff={revision.diff} agencies={found.agencies} />}
     </Loading>
   );
 }

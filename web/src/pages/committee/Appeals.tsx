@@ -1,39 +1,12 @@
 import { useState } from 'react';
-import { api } from '../../api';
+import { call, client, type Schema } from '../../api';
 import { useApp } from '../../app-context';
 import { LABELS, type LabelKey } from '../../i18n';
 import { DateText, FieldError, Loading, LoadMore, Num, Percent, Section, usePaged } from '../../ui';
 import { EvidenceLink, Refusal, WhyNot } from '../../verification';
 
-export interface AppealView {
-  id: string;
-  decisionId: string;
-  declarationId: string;
-  itemId: string;
-  itemCode: string;
-  itemTitleFa: string;
-  itemTitleEn: string;
-  projectId: string;
-  projectCode: string;
-  ownerAgencyId: string;
-  decisionOutcome: string;
-  decidedPercent: number | null;
-  declaredPercent: number;
-  decidedBy: string;
-  decidedAt: string;
-  reason: string;
-  evidenceIds: string[];
-  filedBy: string;
-  filedAt: string;
-  deadlineAt: string;
-  status: 'pending' | 'upheld' | 'overturned';
-  appealDecidedBy?: string | null;
-  appealDecidedAt?: string | null;
-  decisionReason?: string | null;
-  verifiedPercent?: number | null;
-  mayDecide?: boolean;
-  whyNot?: string;
-}
+/** An appeal as the API gives it (its OpenAPI schema). */
+export type AppealView = Schema<'AppealView'>;
 
 /** Uphold the decision, or overturn it at a percent (default: the declared one). */
 function AppealDecisionForm({ appeal, onDone }: { appeal: AppealView; onDone(): void }) {
@@ -49,11 +22,14 @@ function AppealDecisionForm({ appeal, onDone }: { appeal: AppealView; onDone(): 
     setError(null);
     setBusy(true);
     try {
-      await api('POST', `/api/appeals/${appeal.id}/decision`, {
-        action,
-        ...(action === 'overturn' && percent !== '' ? { verifiedPercent: Number(percent) } : {}),
-        reason,
-      });
+      await call(client.POST('/api/appeals/{id}/decision', {
+        params: { path: { id: appeal.id } },
+        body: {
+          action,
+          ...(action === 'overturn' && percent !== '' ? { verifiedPercent: Number(percent) } : {}),
+          reason,
+        },
+      }));
       onDone();
     } catch (err) {
       setError(err);
@@ -108,7 +84,7 @@ export function AppealedDecision({ appeal }: { appeal: AppealView }) {
 /** Pending appeals against verification decisions; a member who did not decide, and is independent, rules. */
 export function Appeals({ onDecided }: { onDecided?(): void }) {
   const { t, lang, user } = useApp();
-  const appeals = usePaged<AppealView>('/api/appeals?status=pending');
+  const appeals = usePaged((after) => call(client.GET('/api/appeals', { params: { query: { status: 'pending', after } } })));
   const done = () => {
     appeals.reload();
     onDecided?.();
@@ -116,9 +92,8 @@ export function Appeals({ onDecided }: { onDecided?(): void }) {
   return (
     <Section title={t('appeals')} id="appeals">
       <Loading state={appeals}>
-        {() => {
-          const items: AppealView[] = appeals.data ?? [];
-          if (items.length === 0) return <p>{t('nothing')}</p>;
+        {(items) => {
+          if (items.length === 0) return <p role="status">{t('nothing')}</p>;
           return (
             <>
               <table className="appeals">
@@ -146,7 +121,7 @@ export function Appeals({ onDecided }: { onDecided?(): void }) {
                       <td><DateText value={a.deadlineAt} time /></td>
                       <td>
                         {a.mayDecide === false
-                          ? <WhyNot code={a.whyNot ?? (a.decidedBy === user?.id ? 'original_decider' : 'may_not_decide')} />
+                          ? <WhyNot code={a.decidedBy === user?.id ? 'original_decider' : 'may_not_decide'} />
                           : <AppealDecisionForm appeal={a} onDone={done} />}
                       </td>
                     </tr>

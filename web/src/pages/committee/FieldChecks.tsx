@@ -1,28 +1,11 @@
 import { useState } from 'react';
-import { api, upload } from '../../api';
+import { call, client, upload, type Schema } from '../../api';
 import { useApp } from '../../app-context';
 import { DateText, FieldError, Loading, Num, Percent, Section, useLoad } from '../../ui';
 import { Refusal, WhyNot } from '../../verification';
 
-export interface FieldCheckDue {
-  declarationId: string;
-  sampleId: string;
-  itemId: string;
-  itemCode: string;
-  itemTitleFa: string;
-  itemTitleEn: string;
-  projectId: string;
-  projectCode: string;
-  ownerAgencyId: string;
-  acceptedPercent: number;
-  acceptedBy: string;
-  acceptedByName: string;
-  acceptedAt: string;
-  sampledAt: string;
-  mayCheck: boolean;
-  /** Why this member may not check it. */
-  whyNot: 'same_organization' | 'conflict_of_interest' | null;
-}
+/** A sampled declaration awaiting a field check (its OpenAPI schema). */
+export type FieldCheckDue = Schema<'FieldCheckDueView'>;
 
 /** The outcome of a field check of one sampled declaration, with optional evidence uploaded first. */
 function FieldCheckForm({ due, onDone }: { due: FieldCheckDue; onDone(): void }) {
@@ -43,14 +26,17 @@ function FieldCheckForm({ due, onDone }: { due: FieldCheckDue; onDone(): void })
       const evidenceIds: string[] = [];
       if (file) {
         setProgress(0);
-        evidenceIds.push((await upload<{ id: string }>('/api/evidence', file, setProgress)).id);
+        evidenceIds.push((await upload<Schema<'EvidenceFileView'>>('/api/evidence', file, setProgress)).id);
       }
-      await api('POST', `/api/declarations/${due.declarationId}/field-check`, {
-        outcome,
-        ...(outcome === 'discrepancy' && percent !== '' ? { verifiedPercent: Number(percent) } : {}),
-        reason,
-        evidenceIds,
-      });
+      await call(client.POST('/api/declarations/{id}/field-check', {
+        params: { path: { id: due.declarationId } },
+        body: {
+          outcome,
+          ...(outcome === 'discrepancy' && percent !== '' ? { verifiedPercent: Number(percent) } : {}),
+          reason,
+          evidenceIds,
+        },
+      }));
       onDone();
     } catch (err) {
       setError(err);
@@ -100,7 +86,7 @@ function FieldCheckForm({ due, onDone }: { due: FieldCheckDue; onDone(): void })
 /** Sampled declarations awaiting a field check; the member checks those of other organizations' acceptances. */
 export function FieldChecksDue({ onChecked }: { onChecked?(): void }) {
   const { t, lang } = useApp();
-  const due = useLoad<{ items: FieldCheckDue[] }>(() => api('GET', '/api/field-checks/due'));
+  const due = useLoad(() => call(client.GET('/api/field-checks/due')));
   const done = () => {
     due.reload();
     onChecked?.();

@@ -1,15 +1,15 @@
-import { api } from '../../api';
+import { call, client } from '../../api';
 import { useApp } from '../../app-context';
 import { Loading, Section, useLoad } from '../../ui';
-import { RatesTables, type DiscrepancyRates } from '../../verification';
+import { RatesTables } from '../../verification';
 
 /** Field-check discrepancy rates per agency and per member (committee, PBO and administrators). */
 export function Rates({ version = 0 }: { version?: number }) {
   const { t } = useApp();
-  const rates = useLoad<DiscrepancyRates>(() => api('GET', '/api/verification/discrepancy-rates'), [version]);
+  const rates = useLoad(() => call(client.GET('/api/verification/discrepancy-rates')), [version]);
   return (
     <Section title={t('discrepancyRates')} id="discrepancy-rates">
-      <Loading state={rates}>{() => <RatesTables rates={rates.data ?? {}} />}</Loading>
+      <Loading state={rates}>{(r) => <RatesTables rates={r} />}</Loading>
     </Section>
   );
 }

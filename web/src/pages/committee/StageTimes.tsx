@@ -1,45 +1,14 @@
 import { useState } from 'react';
 import { toAsciiDigits } from '@pelekan/core';
-import { api } from '../../api';
+import { call, client, type Schema } from '../../api';
 import { useApp } from '../../app-context';
 import { digits, formatHours } from '../../format';
 import { LABELS, type LabelKey } from '../../i18n';
 import { DateText, Loading, Num, Section, useLoad } from '../../ui';
 
-/** One line of timings (a month, an agency, a member). Fields the API leaves out show as a dash. */
-interface Timing {
-  count?: number;
-  medianHours?: number | null;
-  p90Hours?: number | null;
-}
-
-interface StageTimesView {
-  from?: string;
-  to?: string;
-  limits?: Array<{ stage: string; owner?: string; limitHours?: number | null }>;
-  stages?: Array<{
-    stage: string;
-    owner?: string;
-    byMonth?: Array<Timing & { month: string }>;
-    byAgency?: Array<Timing & Record<string, any>>;
-    byMember?: Array<Timing & Record<string, any>>;
-  }>;
-  overLimitTotal?: number;
-  overLimit?: Array<{
-    stage: string;
-    owner?: string;
-    subjectId?: string;
-    itemId?: string | null;
-    trancheId?: string | null;
-    projectId?: string | null;
-    projectCode?: string | null;
-    startedAt?: string;
-    endedAt?: string | null;
-    hours?: number;
-    limitHours?: number;
-    caseId?: string | null;
-  }>;
-}
+/** One line of timings (a month, an agency, a member). */
+type Timing = Pick<Schema<'StageMonthStatsView'>, 'count' | 'medianHours' | 'p90Hours'>;
+type StageTimesView = Schema<'StageTimesView'>;
 
 /** A stage's or owner's name in words where the app has one (stage_<name>, owner_<name>), else as the API wrote it. */
 function useName() {
@@ -56,7 +25,7 @@ function Hours({ value }: { value: number | null | undefined }) {
   return <span className="hours">{formatHours(value, lang)}</span>;
 }
 
-function TimingRows({ rows, label }: { rows: Array<Timing & Record<string, any>>; label: (r: any) => React.ReactNode }) {
+function TimingRows<R extends Timing>({ rows, label }: { rows: R[]; label: (r: R) => React.ReactNode }) {
   return (
     <>
       {rows.map((r, k) => (
@@ -72,26 +41,23 @@ function TimingRows({ rows, label }: { rows: Array<Timing & Record<string, any>>
 }
 
 /** Who a by-agency or by-member line is about, from whatever names the API gives. */
-const whoOf = (r: Record<string, any>, lang: 'fa' | 'en') =>
-  (lang === 'fa' ? r.nameFa : r.nameEn) ?? r.displayName ?? r.code ?? r.organizationCode ?? r.organizationId ?? r.userId ?? '—';
+const whoOf = (r: Schema<'StageAgencyStatsView'> | Schema<'StageMemberStatsView'>, lang: 'fa' | 'en') =>
+  'displayName' in r ? r.displayName : (lang === 'fa' ? r.nameFa : r.nameEn) || r.code;
 
 /** How long each stage takes (median and 90th percentile, per Jalali month, agency and member), and what ran over its limit. */
 export function StageTimes() {
   const { t, lang } = useApp();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [query, setQuery] = useState('');
-  const times = useLoad<StageTimesView>(() => api('GET', `/api/committee/stage-times${query}`), [query]);
+  const [query, setQuery] = useState<{ from?: string; to?: string }>({});
+  const times = useLoad(() => call(client.GET('/api/committee/stage-times', { params: { query } })), [query.from, query.to]);
   const name = useName();
   const show = (e: React.FormEvent) => {
     e.preventDefault();
-    const params = new URLSearchParams();
     const ascii = (s: string) => toAsciiDigits(s.trim()).replace('/', '-');
-    if (from.trim()) params.set('from', ascii(from));
-    if (to.trim()) params.set('to', ascii(to));
-    setQuery(params.size ? `?${params}` : '');
+    setQuery({ ...(from.trim() ? { from: ascii(from) } : {}), ...(to.trim() ? { to: ascii(to) } : {}) });
   };
-  const limitOf = (stage: string) => (times.data as StageTimesView | null)?.limits?.find((l) => l.stage === stage)?.limitHours;
+  const limitOf = (stage: string) => times.data?.limits.find((l) => l.stage === stage)?.limitHours;
   const head = (first: string) => (
     <thead>
       <tr><th scope="col">{first}</th><th scope="col">{t('count')}</th><th scope="col">{t('median')}</th><th scope="col">{t('p90')}</th></tr>
@@ -105,10 +71,9 @@ export function StageTimes() {
         <button type="submit">{t('show')}</button>
       </form>
       <Loading state={times}>
-        {() => {
-          const data: StageTimesView = times.data ?? {};
-          const stages = data.stages ?? [];
-          const over = data.overLimit ?? [];
+        {(data: StageTimesView) => {
+          const stages = data.stages;
+          const over = data.overLimit;
           return (
             <>
               {(data.from || data.to) && (
@@ -131,13 +96,13 @@ export function StageTimes() {
                   {(s.byAgency?.length ?? 0) > 0 && (
                     <details>
                       <summary>{t('byAgencyStage')}</summary>
-                      <table className="by-agency">{head(t('agency'))}<tbody><TimingRows rows={s.byAgency!} label={(r) => whoOf(r, lang)} /></tbody></table>
+                      <table className="by-agency">{head(t('agency'))}<tbody><TimingRows rows={s.byAgency} label={(r) => whoOf(r, lang)} /></tbody></table>
                     </details>
                   )}
                   {(s.byMember?.length ?? 0) > 0 && (
                     <details>
                       <summary>{t('byMemberStage')}</summary>
-                      <table className="by-member">{head(t('member'))}<tbody><TimingRows rows={s.byMember!} label={(r) => whoOf(r, lang)} /></tbody></table>
+                      <table className="by-member">{head(t('member'))}<tbody><TimingRows rows={s.byMember} label={(r) => whoOf(r, lang)} /></tbody></table>
                     </details>
                   )}
                 </article>
