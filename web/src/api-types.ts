@@ -1212,7 +1212,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The monthly committee pack for a Jalali month, as JSON or printable HTML, in Persian or English
+         * The monthly committee pack for a Jalali month, as JSON, printable HTML or an XLSX workbook, in Persian or English
          * @description A download, streamed as its rows are read (a month may hold hundreds of thousands of events): the summaries come first, then every row of each section.
          */
         get: operations["CommitteeController_pack"];
@@ -1339,6 +1339,94 @@ export interface paths {
          * @description A whole-table download, not paged: built as a stream batch by batch and served from disk, so memory stays bounded at any size.
          */
         get: operations["PortalController_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/action-plans/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action-table template (XLSX): Persian and English headers, instructions, and every agency with its code */
+        get: operations["SpreadsheetsController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/action-plan.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's action plan as an action table (the template's format: it re-imports) */
+        get: operations["SpreadsheetsController_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/action-plan/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File an action table (XLSX or CSV) as the plan or propose it as a revision
+         * @description The file becomes the request PUT /api/projects/{id}/action-plan (as=plan) or POST /api/projects/{id}/plan-revisions (as=revision, with reason) takes, checked by the same rules and filed by the same services; the answer is theirs. A refusal (400) lists every problem at once, each with its sheet, row and column and its reason in English and Persian (reasonFa); nothing is saved until the file is clean.
+         */
+        post: operations["SpreadsheetsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tranches.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The release pipeline as XLSX, with the filters of GET /api/tranches (every page; streamed) */
+        get: operations["SpreadsheetsController_pipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/entries.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledger entries as XLSX, one row per posting, with the filters of GET /api/ledger/entries (an agency sees its own; streamed) */
+        get: operations["SpreadsheetsController_entries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3593,6 +3681,14 @@ export interface components {
             errors?: {
                 field: string;
                 reason: string;
+                /** @description An uploaded spreadsheet: the sheet holding the value */
+                sheet?: string;
+                /** @description An uploaded spreadsheet: the row (1-based), null for the whole sheet */
+                row?: number | null;
+                /** @description An uploaded spreadsheet: the column letter, null for the whole row or sheet */
+                column?: string | null;
+                /** @description The reason in Persian */
+                reasonFa?: string;
             }[];
             /** @description Facts about the refusal, e.g. retryAfterSeconds, dependency */
             details?: {
@@ -11034,7 +11130,7 @@ export interface operations {
             query: {
                 /** @description The Jalali month, e.g. 1405-08 (Aban 1405). Persian digits are accepted too. */
                 month: string;
-                format?: "json" | "html";
+                format?: "json" | "xlsx" | "html";
                 lang?: "fa" | "en";
             };
             header?: never;
@@ -11051,6 +11147,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommitteePackView"];
                     "text/html": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
@@ -11528,6 +11625,401 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SpreadsheetsController_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid, expired or ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, organization or independence rules do not allow this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SpreadsheetsController_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid, expired or ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, organization or independence rules do not allow this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id (or one this caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes (100 characters) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SpreadsheetsController_import: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended change: a repeat with the same key returns the first answer and changes nothing; the same key with a different request is refused with 422. Kept 24 hours. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The action table: XLSX, or CSV in UTF-8
+                     */
+                    file: string;
+                    /**
+                     * @default plan
+                     * @enum {string}
+                     */
+                    as?: "plan" | "revision";
+                    /** @description Why the plan changes (as=revision) */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description as=plan: the plan as filed (ActionPlanView); as=revision: the proposed revision (PlanRevisionView) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPlanView"] | components["schemas"]["PlanRevisionView"];
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid, expired or ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, organization or independence rules do not allow this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id (or one this caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with the current state, or a concurrent change, or a request with the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body (or the uploaded file) is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes (100 characters) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The content type is not one this operation reads */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SpreadsheetsController_pipeline: {
+        parameters: {
+            query?: {
+                state?: "waiting_on_items" | "awaiting_approval" | "held" | "approved" | "lapsed" | "released" | "closed" | "rejected";
+                projectId?: string;
+                /** @description Tranches of the projects of this portfolio. */
+                portfolioId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid, expired or ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, organization or independence rules do not allow this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SpreadsheetsController_entries: {
+        parameters: {
+            query?: {
+                projectId?: string;
+                /** @description Entries that credited this agency (an agency always sees its own). */
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid, expired or ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role, organization or independence rules do not allow this caller */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
