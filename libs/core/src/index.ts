@@ -19,3 +19,4 @@ export * from './field-check';
 export * from './appeal';
 export * from './stage-clock';
 export * from './duration';
+export * from './portal-figures';
