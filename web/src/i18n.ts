@@ -1,4 +1,6 @@
 /** Every label in Persian and English. Persian is the default; English is one click away. */
+import { portalEn, portalFa } from './i18n/portal';
+
 export type Lang = 'fa' | 'en';
 
 const fa = {
@@ -275,6 +277,7 @@ const fa = {
   stage_remainder_decided: 'تصمیم دربارهٔ ماندهٔ سررسیدشده',
   owner_committee: 'کمیته پایش',
   owner_pbo: 'سازمان برنامه و بودجه',
+  ...portalFa,
 };
 
 type Labels = typeof fa;
@@ -552,6 +555,7 @@ const en: Labels = {
   stage_remainder_decided: 'Lapsed remainder decided',
   owner_committee: 'monitoring committee',
   owner_pbo: 'Plan and Budget Organization',
+  ...portalEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };
