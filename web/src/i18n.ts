@@ -2,6 +2,8 @@ import { excelEn, excelFa } from './i18n/excel';
 
 /** Every label in Persian and English. Persian is the default; English is one click away. */
 import { qualityEn, qualityFa } from './i18n/quality';
+import { portalEn, portalFa } from './i18n/portal';
+
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 
@@ -282,6 +284,7 @@ const fa = {
   owner_committee: 'کمیته پایش',
   owner_pbo: 'سازمان برنامه و بودجه',
   ...planEditorFa,
+  ...portalFa,
 };
 
 type Labels = typeof fa;
@@ -562,6 +565,7 @@ const en: Labels = {
   owner_committee: 'monitoring committee',
   owner_pbo: 'Plan and Budget Organization',
   ...planEditorEn,
+  ...portalEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };

@@ -20,3 +20,4 @@ export * from './appeal';
 export * from './stage-clock';
 export * from './duration';
 export * from './plan-editor';
+export * from './portal-figures';

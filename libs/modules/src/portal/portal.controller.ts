@@ -1,11 +1,19 @@
-import { Controller, Get, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { InvalidInput } from '../common/errors';
 import { IdParam } from '../common/params';
 import { Public } from '../identity/auth.decorators';
-import { PublicPortfolioSummaryView, PublicPortfolioView, PublicProjectDetailView } from './dto';
+import {
+  PublicAgencyProgressView,
+  PublicFiguresView,
+  PublicPortfolioSummaryView,
+  PublicPortfolioView,
+  PublicProjectDetailView,
+  PublicProjectPageView,
+  PublicProjectQueryDto,
+} from './dto';
 import { OpenDataCache } from './open-data-cache';
 import { OPEN_DATA_TABLES, type OpenDataFile, OpenDataService, type OpenDataTable } from './open-data.service';
 import { PortalService } from './portal.service';
@@ -32,6 +40,27 @@ export class PortalController {
   @ApiOperation({ summary: 'A portfolio: projects with verified and self-declared progress, money, agencies, freshness, pauses' })
   portfolio(@IdParam() id: string): Promise<PublicPortfolioView> {
     return this.portal.portfolio(id);
+  }
+
+  @Get('figures')
+  @ApiOperation({
+    summary: 'Headline figures: projects, budget, released, verified against self-declared progress, stale projects, monitoring paused; in all and per portfolio',
+    description: 'Progress roll-ups weigh each project with a self-declared figure the same; self-declared is the declarations on the plan, or the report figure for a project without one.',
+  })
+  figures(): Promise<PublicFiguresView> {
+    return this.portal.figures();
+  }
+
+  @Get('progress-by-agency')
+  @ApiOperation({ summary: 'Self-declared against verified progress per agency, over the projects it leads (each project weighs the same)' })
+  progressByAgency(): Promise<PublicAgencyProgressView[]> {
+    return this.portal.progressByAgency();
+  }
+
+  @Get('projects')
+  @ApiOperation({ summary: 'Projects, searched (q), filtered (portfolio, agency, stale, repeat) and sorted (code, name, budget, released, verified, gap), a page at a time' })
+  projects(@Query() query: PublicProjectQueryDto): Promise<PublicProjectPageView> {
+    return this.portal.projectList(query);
   }
 
   @Get('projects/:id')

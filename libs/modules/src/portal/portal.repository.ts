@@ -4,6 +4,7 @@ import type { ReleaseRuleJson, TrancheState } from '@pelekan/core';
 import { row, rows } from '../database/database';
 import type { ProjectAgencyRole } from '../projects/project-agency.entity';
 import type { RepeatOf, ReportedFigures } from '../projects/project.entity';
+import { PORTAL_FACTS_SQL, PORTAL_SORTS, type PortalSort } from './portal-figures.sql';
 
 export interface PublicPortfolioSummaryRow {
   id: string;
@@ -70,6 +71,8 @@ export interface PublicProjectRow {
   lastVerifiedAt: Date | null;
   createdAt: Date;
   agencies: PublicAgencyRow[];
+  /** Its portfolio's monitoring is paused. */
+  monitoringPaused: boolean;
 }
 
 export interface PublicProjectHeaderRow {
@@ -136,7 +139,8 @@ export const PUBLIC_PROJECTS_SQL = `SELECT pr.id, pr.code, pr.name_fa AS "nameFa
                                         ORDER BY array_position(ARRAY['lead','co_lead','collaborating'], pa.role), o.name_en)
                           FROM project_agencies pa JOIN organizations o ON o.id = pa.organization_id WHERE pa.project_id = pr.id), '[]')
                 AS agencies,
-              pr.created_at AS "createdAt"
+              pr.created_at AS "createdAt",
+              (SELECT pf.monitoring_paused_at IS NOT NULL FROM portfolios pf WHERE pf.id = pr.portfolio_id) AS "monitoringPaused"
          FROM projects pr
          LEFT JOIN LATERAL (
            SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
@@ -145,6 +149,61 @@ export const PUBLIC_PROJECTS_SQL = `SELECT pr.id, pr.code, pr.name_fa AS "nameFa
                   max(a.last_verified_at) AS last_verified_at
              FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
          ) i ON true`;
+
+/** A portfolio's figures as the database adds them up (hundredths summed over the projects with both progress figures). */
+export interface PortfolioFiguresRow {
+  id: string;
+  code: string;
+  nameFa: string;
+  nameEn: string;
+  synthetic: boolean;
+  monitoringPausedAt: Date | null;
+  projects: number;
+  confidential: number;
+  budgetRials: string;
+  releasedRials: string;
+  /** Projects whose budget is known (set and not confidential). */
+  budgeted: number;
+  stale: number;
+  paused: number;
+  repeats: number;
+  counted: number;
+  verifiedSum: string;
+  selfDeclaredSum: string;
+}
+
+export interface AgencyFiguresRow {
+  code: string;
+  nameFa: string;
+  nameEn: string;
+  projects: number;
+  counted: number;
+  verifiedSum: string;
+  selfDeclaredSum: string;
+}
+
+export interface PublicHistoryRow {
+  at: Date;
+  kind: 'declaration' | 'verification' | 'tranche' | 'plan_revision';
+  itemCode: string | null;
+  number: number | null;
+  state: string | null;
+  percent: number | null;
+  revokedAt: Date | null;
+}
+
+export interface ProjectListFilter {
+  staleCutoff: Date;
+  q: { text: string; ascii: string } | null;
+  portfolioId: string | null;
+  agency: string | null;
+  stale: boolean | null;
+  repeat: boolean | null;
+  sort: PortalSort;
+  descending: boolean;
+  after: (string | number)[] | null;
+  limit: number;
+}
 
 /** SQL of the transparency portal (its open data: open-data.repository.ts). */
 @Injectable()
@@ -217,6 +276,111 @@ export class PortalRepository {
               t.released_rials::text AS "releasedRials"
          FROM tranches t WHERE t.project_id = $1 ORDER BY t.number`,
       [projectId],
+    );
+  }
+
+  /** Figures per portfolio, over the per-project facts (PORTAL_FACTS_SQL); `staleCutoff` = now − STALE_AFTER. */
+  async portfolioFigures(m: EntityManager, staleCutoff: Date): Promise<PortfolioFiguresRow[]> {
+    return rows<PortfolioFiguresRow>(
+      m,
+      `WITH f AS (${PORTAL_FACTS_SQL})
+       SELECT p.id, p.code, p.name_fa AS "nameFa", p.name_en AS "nameEn", p.synthetic, p.monitoring_paused_at AS "monitoringPausedAt",
+              count(f.id)::int AS projects, count(f.id) FILTER (WHERE f.confidential)::int AS confidential,
+              coalesce(sum(f.budget_rials), 0)::text AS "budgetRials", coalesce(sum(f.released_rials), 0)::text AS "releasedRials",
+              count(f.budget_rials)::int AS budgeted,
+              count(f.id) FILTER (WHERE f.stale)::int AS stale, count(f.id) FILTER (WHERE f.paused)::int AS paused,
+              count(f.id) FILTER (WHERE f.repeats IS NOT NULL)::int AS repeats,
+              count(f.declared_h)::int AS counted,
+              coalesce(sum(f.verified_h) FILTER (WHERE f.declared_h IS NOT NULL), 0)::text AS "verifiedSum",
+              coalesce(sum(f.declared_h), 0)::text AS "selfDeclaredSum"
+         FROM portfolios p LEFT JOIN f ON f.portfolio_id = p.id
+        GROUP BY p.id ORDER BY p.synthetic, p.code`,
+      [staleCutoff],
+    );
+  }
+
+  /** Figures per agency over the projects it leads (lead or co-lead). */
+  async agencyFigures(m: EntityManager, staleCutoff: Date): Promise<AgencyFiguresRow[]> {
+    return rows<AgencyFiguresRow>(
+      m,
+      `WITH f AS (${PORTAL_FACTS_SQL})
+       SELECT o.code, o.name_fa AS "nameFa", o.name_en AS "nameEn", count(f.id)::int AS projects,
+              count(f.declared_h)::int AS counted,
+              coalesce(sum(f.verified_h) FILTER (WHERE f.declared_h IS NOT NULL), 0)::text AS "verifiedSum",
+              coalesce(sum(f.declared_h), 0)::text AS "selfDeclaredSum"
+         FROM f JOIN project_agencies pa ON pa.project_id = f.id AND pa.role IN ('lead', 'co_lead')
+         JOIN organizations o ON o.id = pa.organization_id
+        GROUP BY o.id ORDER BY o.code`,
+      [staleCutoff],
+    );
+  }
+
+  /**
+   * One page of the public project list: ids and sort keys of up to `limit + 1` projects after the
+   * cursor, filtered and sorted in the database (keyset: the key, then the id).
+   */
+  async projectPage(m: EntityManager, f: ProjectListFilter): Promise<{ id: string; key: string | number }[]> {
+    const sort = PORTAL_SORTS[f.sort];
+    const params: unknown[] = [f.staleCutoff];
+    const where: string[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.q !== null) {
+      const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const a = param(like(f.q.text));
+      const b = param(like(f.q.ascii));
+      where.push(`(f.code ILIKE ${a} OR f.name_fa ILIKE ${a} OR f.name_en ILIKE ${a} OR f.code ILIKE ${b} OR f.name_fa ILIKE ${b} OR f.name_en ILIKE ${b})`);
+    }
+    if (f.portfolioId !== null) where.push(`f.portfolio_id = ${param(f.portfolioId)}::uuid`);
+    if (f.agency !== null) {
+      where.push(`EXISTS (SELECT 1 FROM project_agencies pa JOIN organizations o ON o.id = pa.organization_id
+                           WHERE pa.project_id = f.id AND o.code = ${param(f.agency)})`);
+    }
+    if (f.stale !== null) where.push(f.stale ? 'f.stale' : 'NOT f.stale');
+    if (f.repeat !== null) where.push(f.repeat ? 'f.repeats IS NOT NULL' : 'f.repeats IS NULL');
+    if (f.after) {
+      where.push(`(${sort.key}, f.id) ${f.descending ? '<' : '>'} (${param(f.after[0])}::${sort.cast}, ${param(f.after[1])}::uuid)`);
+    }
+    const direction = f.descending ? 'DESC' : 'ASC';
+    const found = await rows<{ id: string; key: string }>(
+      m,
+      `WITH f AS (${PORTAL_FACTS_SQL})
+       SELECT f.id, (${sort.key})::text AS key FROM f
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${sort.key} ${direction}, f.id ${direction} LIMIT ${param(f.limit + 1)}`,
+      params,
+    );
+    return found.map((r) => ({ id: r.id, key: sort.part === 'int' ? Number(r.key) : r.key }));
+  }
+
+  /** The projects with these ids (in no order). */
+  async projectsById(m: EntityManager, ids: string[]): Promise<PublicProjectRow[]> {
+    if (ids.length === 0) return [];
+    const found = await rows<RawPublicProjectRow>(m, `${PUBLIC_PROJECTS_SQL} WHERE pr.id = ANY($1::uuid[])`, [ids]);
+    return found.map(toPublicProjectRow);
+  }
+
+  /** What happened to a project, newest first: declarations, verification decisions, tranche states, plan revisions decided. */
+  async history(m: EntityManager, projectId: string, limit: number): Promise<PublicHistoryRow[]> {
+    return rows<PublicHistoryRow>(
+      m,
+      `SELECT * FROM (
+         SELECT d.declared_at AS at, 'declaration' AS kind, i.code AS "itemCode", NULL::int AS number, NULL::text AS state,
+                d.percent::int AS percent, NULL::timestamptz AS "revokedAt"
+           FROM progress_declarations d JOIN action_items i ON i.id = d.item_id WHERE i.project_id = $1
+         UNION ALL
+         SELECT v.decided_at, 'verification', i.code, NULL, v.outcome, v.verified_percent::int, v.revoked_at
+           FROM verification_decisions v JOIN action_items i ON i.id = v.item_id WHERE i.project_id = $1
+         UNION ALL
+         SELECT e.at, 'tranche', NULL, t.number, e.to_state, NULL, NULL
+           FROM tranche_events e JOIN tranches t ON t.id = e.tranche_id WHERE t.project_id = $1
+         UNION ALL
+         SELECT r.decided_at, 'plan_revision', NULL, r.number, r.status, NULL, NULL
+           FROM plan_revisions r WHERE r.project_id = $1 AND r.decided_at IS NOT NULL
+       ) h ORDER BY at DESC, kind LIMIT $2`,
+      [projectId, limit],
     );
   }
 }
