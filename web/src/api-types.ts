@@ -1294,6 +1294,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Headline figures: projects, budget, released, verified against self-declared progress, stale projects, monitoring paused; in all and per portfolio
+         * @description Progress roll-ups weigh each project with a self-declared figure the same; self-declared is the declarations on the plan, or the report figure for a project without one.
+         */
+        get: operations["PortalController_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/progress-by-agency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Self-declared against verified progress per agency, over the projects it leads (each project weighs the same) */
+        get: operations["PortalController_progressByAgency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Projects, searched (q), filtered (portfolio, agency, stale, repeat) and sorted (code, name, budget, released, verified, gap), a page at a time */
+        get: operations["PortalController_projects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/projects/{id}": {
         parameters: {
             query?: never;
@@ -3480,6 +3534,18 @@ export interface components {
             /** @description Weighted progress the agencies declared, percent with two decimals; null when confidential. */
             declaredPercent: number | null;
             /**
+             * @description Self-declared progress, the side of the gap the agencies give: their declarations on the action
+             *     plan when it has one, else the figure in the source report; null when neither (or confidential).
+             */
+            selfDeclaredPercent: number | null;
+            /**
+             * @description Where selfDeclaredPercent comes from
+             * @enum {string|null}
+             */
+            selfDeclaredSource: "declarations" | "report" | null;
+            /** @description Self-declared minus verified, percentage points; null when there is no self-declared figure. */
+            gapPercent: number | null;
+            /**
              * Format: date-time
              * @description The latest verified update of any of its items.
              */
@@ -3492,6 +3558,8 @@ export interface components {
             portfolioId: string;
             confidential: boolean;
             synthetic: boolean;
+            /** @description Its portfolio's monitoring is paused. */
+            monitoringPaused: boolean;
             /** @description No verified update for longer than STALE_AFTER. */
             stale: boolean;
         };
@@ -3509,6 +3577,77 @@ export interface components {
             nameFa: string;
             nameEn: string;
             synthetic: boolean;
+        };
+        PublicProgressRollUpView: {
+            /** @description Mean verified progress, percent with two decimals; null when no project counts. */
+            verifiedPercent: number | null;
+            /** @description Mean self-declared progress over the same projects. */
+            selfDeclaredPercent: number | null;
+            /** @description Self-declared minus verified, percentage points. */
+            gapPercent: number | null;
+            /** @description Projects counted: those with a self-declared figure (not confidential). */
+            counted: number;
+        };
+        PublicPortfolioFiguresView: {
+            /** @description Σ budgets known to the public (set, not confidential), whole rials. */
+            budgetRials: string;
+            /** @description Σ released, whole rials (not confidential). */
+            releasedRials: string;
+            /** Format: date-time */
+            monitoringPausedAt: string | null;
+            id: string;
+            code: string;
+            nameFa: string;
+            nameEn: string;
+            synthetic: boolean;
+            projects: number;
+            confidential: number;
+            /** @description Projects whose budget is known. */
+            budgeted: number;
+            /** @description Projects without a verified update for longer than STALE_AFTER. */
+            stale: number;
+            /** @description Projects whose portfolio's monitoring is paused. */
+            monitoringPaused: number;
+            /** @description Projects that repeat one listed elsewhere. */
+            repeats: number;
+            progress: components["schemas"]["PublicProgressRollUpView"];
+        };
+        PublicFiguresView: {
+            /** @description Σ budgets known to the public (set, not confidential), whole rials. */
+            budgetRials: string;
+            /** @description Σ released, whole rials (not confidential). */
+            releasedRials: string;
+            portfolios: components["schemas"]["PublicPortfolioFiguresView"][];
+            /**
+             * Format: date-time
+             * @description The clock the staleness was judged at.
+             */
+            at: string;
+            projects: number;
+            confidential: number;
+            /** @description Projects whose budget is known. */
+            budgeted: number;
+            /** @description Projects without a verified update for longer than STALE_AFTER. */
+            stale: number;
+            /** @description Projects whose portfolio's monitoring is paused. */
+            monitoringPaused: number;
+            /** @description Projects that repeat one listed elsewhere. */
+            repeats: number;
+            progress: components["schemas"]["PublicProgressRollUpView"];
+        };
+        PublicAgencyProgressView: {
+            code: string;
+            nameFa: string;
+            nameEn: string;
+            /** @description Projects it leads. */
+            projects: number;
+            progress: components["schemas"]["PublicProgressRollUpView"];
+        };
+        PublicProjectPageView: {
+            /** @description This page, in the order of the list */
+            items: components["schemas"]["PublicProjectView"][];
+            /** @description Pass as `after` to get the next page; null on the last page */
+            next: string | null;
         };
         PublicOrganizationRefView: {
             code: string;
@@ -3568,6 +3707,25 @@ export interface components {
             /** Format: date-time */
             stateChangedAt: string;
         };
+        PublicHistoryEventView: {
+            /** @enum {string} */
+            kind: "declaration" | "verification" | "tranche" | "plan_revision";
+            /** @description The item declared or verified. */
+            itemCode: string | null;
+            /** @description The tranche's or the revision's number. */
+            number: number | null;
+            /** @description A verification's outcome, the tranche's new state, or the revision's decision. */
+            state: string | null;
+            /** @description The percent declared or verified. */
+            percent: number | null;
+            /**
+             * Format: date-time
+             * @description When a verification decision was revoked.
+             */
+            revokedAt: string | null;
+            /** Format: date-time */
+            at: string;
+        };
         PublicProjectDetailView: {
             /** @description The agency's own figures from the source report: self-declared, never verified. */
             selfDeclared: components["schemas"]["ReportedFiguresView"] | null;
@@ -3581,6 +3739,18 @@ export interface components {
             /** @description Weighted progress the agencies declared, percent with two decimals; null when confidential. */
             declaredPercent: number | null;
             /**
+             * @description Self-declared progress, the side of the gap the agencies give: their declarations on the action
+             *     plan when it has one, else the figure in the source report; null when neither (or confidential).
+             */
+            selfDeclaredPercent: number | null;
+            /**
+             * @description Where selfDeclaredPercent comes from
+             * @enum {string|null}
+             */
+            selfDeclaredSource: "declarations" | "report" | null;
+            /** @description Self-declared minus verified, percentage points; null when there is no self-declared figure. */
+            gapPercent: number | null;
+            /**
              * Format: date-time
              * @description The latest verified update of any of its items.
              */
@@ -3589,6 +3759,8 @@ export interface components {
             items: components["schemas"]["PublicItemView"][];
             links: components["schemas"]["PublicLinkView"][];
             tranches: components["schemas"]["PublicTrancheView"][];
+            /** @description What happened to it, newest first (the latest 200 events; empty when confidential). */
+            history: components["schemas"]["PublicHistoryEventView"][];
             id: string;
             code: string;
             nameFa: string;
@@ -3596,6 +3768,8 @@ export interface components {
             portfolioId: string;
             confidential: boolean;
             synthetic: boolean;
+            /** @description Its portfolio's monitoring is paused. */
+            monitoringPaused: boolean;
             /** @description No verified update for longer than STALE_AFTER. */
             stale: boolean;
         };
@@ -11400,6 +11574,173 @@ export interface operations {
             };
             /** @description A path parameter is longer than the router takes (100 characters) */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_figures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicFiguresView"];
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_progressByAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicAgencyProgressView"][];
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_projects: {
+        parameters: {
+            query?: {
+                /** @description Rows per page */
+                limit?: number;
+                /** @description The `next` cursor of the previous page (opaque); absent for the first page */
+                after?: string;
+                /** @description Text in the code or the Persian or English name (Persian or Latin digits) */
+                q?: string;
+                /** @description true: only stale projects; false: only fresh ones. */
+                stale?: boolean;
+                /** @description true: only projects that repeat one listed elsewhere (the report's repeated driver projects); false: only the others. */
+                repeat?: boolean;
+                /** @description gap: self-declared minus verified */
+                sort?: "code" | "name_fa" | "name_en" | "budget" | "released" | "verified" | "gap";
+                order?: "asc" | "desc";
+                portfolioId?: string;
+                /** @description Projects this agency (by code) leads or collaborates on. */
+                agency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicProjectPageView"];
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

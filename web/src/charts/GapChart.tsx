@@ -79,7 +79,7 @@ export function GapChart({ id, title, description, rows, nameHeader }: { id: str
   return (
     <ChartFrame id={id} title={title} description={description} table={table}>
       <div ref={ref} className="chart-canvas">
-        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-svg-title ${id}-svg-desc`} data-rows={rows.length} style={{ direction: 'ltr' }}>
+        <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role={rows.some((r) => r.href) ? 'group' : 'img'} aria-labelledby={`${id}-svg-title ${id}-svg-desc`} data-rows={rows.length} style={{ direction: 'ltr' }}>
           <title id={`${id}-svg-title`}>{title}</title>
           <desc id={`${id}-svg-desc`}>{description}</desc>
           <ChartPatterns id={id} />

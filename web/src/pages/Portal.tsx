@@ -150,7 +150,7 @@ function OpenData() {
       <ul className="open-data">
         {tables.map((name) => (
           <li key={name}>
-            <span dir="ltr">{name}</span>: <a href={`/api/public/open-data/${name}.csv`} download>CSV</a> · <a href={`/api/public/open-data/${name}.json`}>JSON</a>
+            <code dir="ltr">{name}</code>: <a href={`/api/public/open-data/${name}.csv`} download>CSV</a> · <a href={`/api/public/open-data/${name}.json`}>JSON</a>
           </li>
         ))}
         <li><a href="/api/public/open-data/workbook.xlsx" download>{t('workbook')} (XLSX)</a></li>
@@ -560,8 +560,8 @@ export function PortalProject({ id }: { id: string }) {
               </dl>
               {p.items.length > 0 && (
                 <Section title={t('portal_actionChain')} id="portal-chain">
-                  <div className="scroll"><ActionChainGraph projectId={id} items={p.items} links={p.links} /></div>
-                  <div className="scroll">
+                  <div className="scroll" tabIndex={0} role="region" aria-label={t('portal_actionChain')}><ActionChainGraph projectId={id} items={p.items} links={p.links} /></div>
+                  <div className="scroll" tabIndex={0} role="region" aria-label={t('progressChart')}>
                     <ProgressChart items={p.items} declared={p.declaredPercent ?? 0} verified={p.verifiedPercent ?? 0} />
                   </div>
                   <GapChart
