@@ -108,9 +108,8 @@ export async function call<D>(request: Promise<{ data?: D; error?: unknown; resp
   return data as D;
 }
 
-/** Untyped: kept for the pages not yet on `client` (the portal, the plan editor, the plan import). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old helper's callers read its answer untyped
-export async function api<T = any>(method: string, path: string, json?: unknown): Promise<T> {
+/** Untyped: kept for the pages not yet on `client` (the portal, the plan editor, the plan import); callers name the answer's type. */
+export async function api<T = unknown>(method: string, path: string, json?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (json !== undefined) headers['content-type'] = 'application/json';

@@ -4,7 +4,7 @@ import { api, blobUrl, call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import { digits, parseDateInput } from '../format';
 import type { LabelKey } from '../i18n';
-import { RevisionDiff } from '../plan-editor/PlanDiff';
+import { type RevisionDetail, RevisionDiff } from '../plan-editor/PlanDiff';
 import { DateText, FieldError, FormError, Loading, LoadMore, Num, Percent, Section, Term, useLoad, useMore } from '../ui';
 import { Appeals } from './committee/Appeals';
 import { FieldChecksDue } from './committee/FieldChecks';
@@ -99,9 +99,17 @@ function CaseDecision({ c, onDone }: { c: Schema<'CaseView'>; onDone(): void }) 
   );
 }
 
-function RevisionReview({ r, onDone }: { r: any; onDone(): void }) {
+/** A revision in the committee's queue (the queue's document leaves its rows untyped). */
+interface QueuedRevision {
+  id: string;
+  number: number;
+  reason: string;
+  project: { code: string };
+}
+
+function RevisionReview({ r, onDone }: { r: QueuedRevision; onDone(): void }) {
   const { t } = useApp();
-  const detail = useLoad(() => api('GET', `/api/plan-revisions/${r.id}`), [r.id]);
+  const detail = useLoad(() => api<RevisionDetail>('GET', `/api/plan-revisions/${r.id}`), [r.id]);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const decide = async (action: string) => {
@@ -110,10 +118,10 @@ function RevisionReview({ r, onDone }: { r: any; onDone(): void }) {
   return (
     <article className="revision" data-revision={r.id}>
       <strong>{r.project.code}</strong> — <Num value={r.number} />: {r.reason}
-      <Loading state={detail}>{() => <RevisionDiff revision={detail.data} />}</Loading>
-      <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
-      <button onClick={() => decide('approve')}>{t('accept')}</button>
-      <button className="danger" onClick={() => decide('reject')}>{t('reject')}</button>
+      <Loading state={detail}>{(revision) => <RevisionDiff revision={revision} />}</Loading>
+      <label>{t('reason')} <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} /></label>
+      <button type="button" onClick={() => decide('approve')}>{t('accept')}</button>
+      <button type="button" className="danger" onClick={() => decide('reject')}>{t('reject')}</button>
       <FieldError error={error} field="reason" />
       <FormError error={error} fields={['reason']} />
     </article>
@@ -223,7 +231,7 @@ function QueueTab() {
         </Loading>
       </Section>
       <Section title={t('revisions')}>
-        <Loading state={queue}>{(q) => <>{q.revisions.map((r) => <RevisionReview key={String(r.id)} r={r} onDone={queue.reload} />)}</>}</Loading>
+        <Loading state={queue}>{(q) => <>{(q.revisions as unknown as QueuedRevision[]).map((r) => <RevisionReview key={r.id} r={r} onDone={queue.reload} />)}</>}</Loading>
       </Section>
       <Pack />
     </>

@@ -24,16 +24,16 @@ interface DrawView {
 /** A published sample's every draw, and the rule that turned seed and ids into the selection. */
 function SampleDraws({ id }: { id: string }) {
   const { t, lang } = useApp();
-  const sample = useLoad(() => api('GET', `/api/public/verification-samples/${id}`), [id]);
+  const sample = useLoad(() => api<{ formula: string; draws?: DrawView[] }>('GET', `/api/public/verification-samples/${id}`), [id]);
   return (
     <div className="draws" id={`draws-${id}`} data-draws={id}>
       <Loading state={sample}>
-        {() => {
-          const draws: DrawView[] = sample.data.draws ?? [];
+        {(published) => {
+          const draws: DrawView[] = published.draws ?? [];
           return (
             <>
               <h4>{t('formula')}</h4>
-              <pre className="formula" dir="ltr">{sample.data.formula}</pre>
+              <pre className="formula" dir="ltr">{published.formula}</pre>
               <p><a href={`/api/public/verification-samples/${id}`} target="_blank" rel="noreferrer" dir="ltr">{t('publishedJson')}</a></p>
               <div className="scroll">
                 <table>
