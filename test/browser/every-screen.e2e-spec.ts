@@ -11,11 +11,16 @@
  * Then a keyboard-only approval: a PBO officer reaches the tranche's approve button with Tab, opens the
  * confirmation with Enter, checks it names the tranche, the project, the agency and the amount, cancels
  * with Escape (nothing approved), opens it again and confirms with Space; the API shows it approved.
+ * Then a keyboard-only declaration: the demo agency opens an item's declare form with Enter, types the
+ * percent and a note, opens the evidence file chooser from the keyboard, submits with Enter; the API
+ * shows the declaration. And a keyboard-only verification: a committee member independent of the agency
+ * (ARAO) reaches that declaration's decision form in the queue, keeps "verify", submits with Enter; the
+ * API shows it decided and accepted.
  */
 import { source as axeSource } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { startBrowserStack, type BrowserStack } from '../support/browser';
-import { demoProject } from '../support/demo';
+import { demoProject, pdfBytes } from '../support/demo';
 import type { Harness } from '../support/harness';
 import { eventually } from '../support/http';
 
@@ -283,5 +288,105 @@ describe('web app: every screen, both languages, any screen', () => {
     await officer.locator('dialog.confirm').waitFor({ state: 'detached' });
     const approved = await eventually(state, (x) => ['approved', 'released'].includes(x.state));
     expect(['approved', 'released']).toContain(approved.state);
+  });
+
+  /** Tab from the top of the page until `selector` has focus (bounded: a page has finitely many stops). */
+  async function tabTo(page: Page, selector: string, what: string) {
+    await page.evaluate(() => document.activeElement?.blur());
+    const focused = () => page.evaluate((sel) => document.activeElement === document.querySelector(sel), selector);
+    let presses = 0;
+    while (!(await focused())) {
+      await page.keyboard.press('Tab');
+      if (++presses > 400) throw new Error(`${what} was not reached with Tab`);
+    }
+  }
+  const focusIs = (page: Page, selector: string) => page.evaluate((sel) => document.activeElement === document.querySelector(sel), selector);
+
+  /** The declaration the agency makes with the keyboard; the committee member then verifies it. */
+  let keyboardDeclaration: { id: string; itemId: string; percent: number } | null = null;
+
+  it('an agency declares progress with the keyboard alone: percent, note, evidence file, Enter', async () => {
+    const { item } = await demoProject(h.http);
+    const itemId = item('4');
+    const declarations = async () => (await h.http.as('agency.demo').get(`/api/items/${itemId}/declarations`)).body as { id: string; percent: number; note: string; status: string; evidence: unknown[] }[];
+    const before = await declarations();
+    const { body: plan } = await h.http.as('agency.demo').get(`/api/projects/${(await demoProject(h.http)).projectId}/action-plan`);
+    const current = plan.items.find((i: { id: string }) => i.id === itemId) as { declaredPercent: number; verifiedPercent: number };
+    const percent = Math.min(100, Math.max(current.declaredPercent, current.verifiedPercent) + 15);
+    const note = 'roll-out began, keyboard';
+
+    const agency = await stack.signIn('agency.demo');
+    await agency.evaluate(() => localStorage.setItem('pelekan.lang', 'fa'));
+    await agency.reload();
+    const toggle = 'tr[data-item="4"] button[aria-expanded]:not(.decisions-toggle)';
+    await agency.waitForSelector(toggle);
+
+    // Tab to the item's "declare" button; Enter opens its form.
+    await tabTo(agency, toggle, 'the declare button');
+    await agency.keyboard.press('Enter');
+    const form = 'form[data-declare="4"]';
+    await agency.waitForSelector(form);
+    expect(await agency.getAttribute(toggle, 'aria-expanded')).toBe('true');
+
+    // The percent, then the note: each the next Tab stop.
+    await agency.keyboard.press('Tab');
+    expect(await focusIs(agency, `${form} input[name=percent]`)).toBe(true);
+    await agency.keyboard.press('Control+A');
+    await agency.keyboard.type(String(percent));
+    await agency.keyboard.press('Tab');
+    expect(await focusIs(agency, `${form} input[name=note]`)).toBe(true);
+    await agency.keyboard.type(note);
+
+    // The evidence file input: Tab to it, Space opens the file chooser.
+    await agency.keyboard.press('Tab');
+    expect(await focusIs(agency, `${form} input[name=evidence]`)).toBe(true);
+    const [chooser] = await Promise.all([agency.waitForEvent('filechooser'), agency.keyboard.press('Space')]);
+    await chooser.setFiles({ name: 'roll-out-keyboard.pdf', mimeType: 'application/pdf', buffer: pdfBytes('roll-out by keyboard') });
+    expect(await agency.evaluate((sel) => document.querySelector(sel)?.files?.[0]?.name, `${form} input[name=evidence]`)).toBe('roll-out-keyboard.pdf');
+
+    // Tab to the submit button; Enter declares. The form closes once the declaration is made.
+    await agency.keyboard.press('Tab');
+    expect(await focusIs(agency, `${form} button[type=submit]`)).toBe(true);
+    await agency.keyboard.press('Enter');
+    await agency.locator(form).waitFor({ state: 'detached' });
+
+    const after = await eventually(declarations, (list) => list.length > before.length);
+    const made = after.find((d) => !before.some((b) => b.id === d.id))!;
+    expect(made).toMatchObject({ percent, note, status: 'pending' });
+    expect(made.evidence).toHaveLength(1);
+    keyboardDeclaration = { id: made.id, itemId, percent };
+  });
+
+  it('a committee member verifies a declaration with the keyboard alone, from the queue', async () => {
+    if (!keyboardDeclaration) throw new Error('needs the declaration the agency made with the keyboard (the test above)');
+    const { id, itemId, percent } = keyboardDeclaration;
+    // ARAO is not the demo agency's organization: the member may decide it (no conflict of interest).
+    const { body: queue } = await h.http.as('committee.arao').get('/api/committee/queue');
+    const queued = (queue.declarations.items as { id: string; conflictOfInterest?: boolean }[]).find((d) => d.id === id);
+    expect(queued).toBeDefined();
+    expect(queued!.conflictOfInterest).toBeFalsy();
+
+    const member = await stack.signIn('committee.arao');
+    await member.goto(`${h.baseUrl}/#/committee`);
+    await member.evaluate(() => localStorage.setItem('pelekan.lang', 'fa'));
+    await member.reload();
+    const form = `form[data-decide="${id}"]`;
+    await member.waitForSelector(form);
+
+    // Tab to the decision select; "verify" (accept) is chosen; then the reason, then the button, Enter.
+    await tabTo(member, `${form} select[name=decision]`, 'the decision of the declaration');
+    expect(await member.evaluate((sel) => document.querySelector(sel)?.value, `${form} select[name=decision]`)).toBe('accept');
+    await member.keyboard.press('Tab');
+    expect(await focusIs(member, `${form} input[name=reason]`)).toBe(true);
+    await member.keyboard.type('evidence matches the roll-out');
+    await member.keyboard.press('Tab');
+    expect(await focusIs(member, `${form} button[type=submit]`)).toBe(true);
+    await member.keyboard.press('Enter');
+    await member.locator(form).waitFor({ state: 'detached' });
+
+    const declarations = async () => (await h.http.as('committee.arao').get(`/api/items/${itemId}/declarations`)).body as { id: string; status: string; decision: { outcome: string; verifiedPercent: number | null } | null }[];
+    const decided = (await eventually(declarations, (list) => list.find((d) => d.id === id)?.status === 'decided')).find((d) => d.id === id)!;
+    expect(decided.status).toBe('decided');
+    expect(decided.decision).toMatchObject({ outcome: 'accepted', verifiedPercent: percent });
   });
 });
