@@ -27,10 +27,10 @@ describe('web app: the worked example in a browser', () => {
   it('shows the portal right to left in Persian, and switches to English', async () => {
     const page = await (await stack.browser.newContext()).newPage();
     await page.goto(`${h.baseUrl}/#/portal`);
-    await page.waitForSelector('[data-workspace=portal] .portfolios li');
+    await page.waitForSelector('[data-workspace=portal] .portfolio-cards li');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.textContent('h1')).toBe('درگاه شفافیت');
-    expect(await page.textContent('.portfolios')).toMatch(/[۰-۹]/); // project counts in Persian digits
+    expect(await page.textContent('.portfolio-cards')).toMatch(/[۰-۹]/); // project counts in Persian digits
     await shot(page, 'portal-fa');
     await page.click('[data-testid=lang]');
     expect(await page.getAttribute('html', 'dir')).toBe('ltr');
@@ -92,9 +92,9 @@ describe('web app: the worked example in a browser', () => {
     const visitor = await (await stack.browser.newContext()).newPage();
     await visitor.goto(`${h.baseUrl}/#/portal`);
     await visitor.click('li[data-portfolio=DEMO] a'); // the synthetic demo portfolio, labelled as such
-    await visitor.waitForSelector('tr[data-project="DEMO-1"]');
-    await visitor.click('tr[data-project="DEMO-1"] a');
-    const released = await visitor.waitForSelector('.timeline li[data-tranche="2"][data-state="released"]');
+    await visitor.waitForSelector('[data-project="DEMO-1"]');
+    await visitor.click('[data-project="DEMO-1"] a');
+    const released = await visitor.waitForSelector('table.tranches tr[data-tranche="2"][data-state="released"]');
     expect(await released.textContent()).toMatch(PERSIAN_JALALI_DATE);
     expect(await visitor.locator('svg.chain g.node').count()).toBeGreaterThanOrEqual(4);
     await shot(visitor, 'portal-project-released');
