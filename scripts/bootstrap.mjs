@@ -59,20 +59,31 @@ async function ensureTemporalCli() {
 }
 
 /**
- * The browser tests drive Debian's Chromium (no browser downloads). Installed with apt when missing
- * and we may (root); otherwise the browser suite says exactly what to install.
+ * Installs a Debian package the tests drive for real when its program is missing and we may (root):
+ * Chromium for the browser tests, libxml2-utils (xmllint) for the IATI schema validation. Otherwise
+ * the suite that needs it says exactly what to install.
  */
-function ensureChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
-  if (candidates.some((c) => existsSync(c))) return;
+function ensureDebianPackage({ programs, pkg, why }) {
+  if (programs.some((c) => existsSync(c))) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    say('Chromium is missing: install your distribution\'s "chromium" package (or set CHROMIUM_PATH) for the browser tests');
+    say(`${pkg} is missing: install your distribution's "${pkg}" package ${why}`);
     return;
   }
-  say('installing Chromium for the browser tests (apt-get install chromium)');
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  const result = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.status !== 0) say('apt-get could not install Chromium; the browser tests will say what is missing');
+  say(`installing ${pkg} ${why} (apt-get install ${pkg})`);
+  if (!aptUpdated) spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  aptUpdated = true;
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (result.status !== 0) say(`apt-get could not install ${pkg}; the tests that need it will say what is missing`);
+}
+let aptUpdated = false;
+
+function ensureTestPrograms() {
+  ensureDebianPackage({
+    programs: [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean),
+    pkg: 'chromium',
+    why: 'for the browser tests (or set CHROMIUM_PATH)',
+  });
+  ensureDebianPackage({ programs: ['/usr/bin/xmllint'], pkg: 'libxml2-utils', why: 'for the IATI schema validation (xmllint)' });
 }
 
 /** Runs the next stage in its own process group, so Ctrl-C reaches only it and it stops its children in order. */
@@ -103,7 +114,7 @@ switch (command) {
     say('type-checking (apps, libs, workflows, tests, web) and linting');
     run('npm', ['run', '--silent', 'typecheck']);
     run('npm', ['run', '--silent', 'lint']);
-    ensureChromium();
+    ensureTestPrograms();
     handOver(process.execPath, ['node_modules/jest/bin/jest.js', '--runInBand', ...rest]);
     break;
   case 'bench':

@@ -6,11 +6,14 @@ import {
   DomainError,
   EscalationActivitiesImpl,
   EscalationSchedule,
+  OutboxActivitiesImpl,
+  OutboxDispatch,
   runAsActor,
   TrancheActivitiesImpl,
   TrancheReconciler,
 } from '@pelekan/modules';
 import type { EscalationActivities } from '@pelekan/workflows/escalation.contract';
+import type { OutboxActivities } from '@pelekan/workflows/outbox.contract';
 import type { TrancheActivities } from '@pelekan/workflows/tranche.contract';
 
 export const WORKFLOWS_PATH = require.resolve('../../../workflows/src');
@@ -66,11 +69,14 @@ const TRANCHE_ACTIVITIES: ReadonlyArray<keyof TrancheActivities> = [
   'applyRemainder',
 ];
 const ESCALATION_ACTIVITIES: ReadonlyArray<keyof EscalationActivities> = ['runEscalationSweep'];
+const OUTBOX_ACTIVITIES: ReadonlyArray<keyof OutboxActivities> = ['dispatchOutbox'];
 
 export async function createPelekanWorker(options: PelekanWorkerOptions): Promise<Worker> {
   // The escalation sweep's and the gate reconciler's schedules start workflows on this worker's queue.
   await options.app.get(EscalationSchedule).ensure();
   await options.app.get(TrancheReconciler).ensureSchedule();
+  // Each outbound channel (e-mail, webhooks) drains its outbox in a long-lived workflow on this queue.
+  await options.app.get(OutboxDispatch).ensureRunning();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -85,6 +91,7 @@ export async function createPelekanWorker(options: PelekanWorkerOptions): Promis
     activities: {
       ...activitiesOf(options.app.get(TrancheActivitiesImpl), TRANCHE_ACTIVITIES),
       ...activitiesOf(options.app.get(EscalationActivitiesImpl), ESCALATION_ACTIVITIES),
+      ...activitiesOf(options.app.get(OutboxActivitiesImpl), OUTBOX_ACTIVITIES),
     },
   });
 }

@@ -21,3 +21,4 @@ export * from './stage-clock';
 export * from './duration';
 export * from './plan-editor';
 export * from './portal-figures';
+export * from './outbox';

@@ -19,3 +19,4 @@ export * from './escalations';
 export * from './challenges';
 export * from './common/text';
 export * from './common/field-problems';
+export * from './outbox';

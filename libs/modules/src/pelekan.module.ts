@@ -12,6 +12,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PortalModule } from './portal/portal.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SpreadsheetsModule } from './spreadsheets/spreadsheets.module';
@@ -30,6 +31,7 @@ export class PelekanModule {
         DatabaseModule.forRoot(),
         CommonModule,
         TemporalModule,
+        OutboxModule,
         IdentityModule,
         ProjectsModule,
         ActionPlansModule,

@@ -193,6 +193,24 @@ export class AppConfig {
   })
   ESCALATION_PERIOD: string = 'monthly';
 
+  /** How long an outbox dispatcher (e-mail, webhooks) sleeps when nothing is due; new messages wake it sooner. */
+  @Matches(DURATION, { message: 'OUTBOX_POLL_INTERVAL must be a duration such as "15 seconds"' })
+  OUTBOX_POLL_INTERVAL: string = '15 seconds';
+
+  /** The wait after an outbox message's first failed attempt; it doubles after each further failure. */
+  @Matches(DURATION, { message: 'OUTBOX_RETRY_INITIAL must be a duration such as "30 seconds"' })
+  OUTBOX_RETRY_INITIAL: string = '30 seconds';
+
+  /** The longest wait between two attempts of one outbox message. */
+  @Matches(DURATION, { message: 'OUTBOX_RETRY_MAX must be a duration such as "1 hour"' })
+  OUTBOX_RETRY_MAX: string = '1 hour';
+
+  /** Attempts before an outbox message is marked failed and waits for an administrator's redeliver. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_ATTEMPTS: number = 20;
+
   /** A project with no verified update for longer than this is marked stale. */
   @Matches(/^\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?)$/, {
     message: 'STALE_AFTER must be a duration such as "90 days"',

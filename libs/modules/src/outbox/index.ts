@@ -1,0 +1,3 @@
+export * from './outbox-channels';
+export * from './outbox-dispatch';
+export * from './outbox.module';

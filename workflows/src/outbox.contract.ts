@@ -1,0 +1,32 @@
+/**
+ * Outbox dispatch: one long-lived workflow per channel (e-mail, webhooks) drains that channel's outbox
+ * table through one activity, then sleeps until the poll interval passes or the API signals that it
+ * wrote new messages. Pure declarations, shared by the API, the worker and the bundle.
+ */
+export const OUTBOX_DISPATCH_WORKFLOW_TYPE = 'outboxDispatchWorkflow';
+export const OUTBOX_WAKE_SIGNAL = 'outboxWake';
+
+export type OutboxChannelName = 'email' | 'webhook';
+
+export function outboxDispatchWorkflowId(channel: OutboxChannelName, taskQueue: string): string {
+  return `outbox-${channel}-${taskQueue}`;
+}
+
+export interface OutboxDispatchInput {
+  channel: OutboxChannelName;
+  /** Milliseconds to sleep when the outbox has nothing due (OUTBOX_POLL_INTERVAL). */
+  pollMs: number;
+}
+
+export interface DispatchOutcome {
+  /** Messages attempted in this batch. */
+  attempted: number;
+  delivered: number;
+  failed: number;
+  /** True when more messages were due than one batch takes: dispatch again at once. */
+  more: boolean;
+}
+
+export interface OutboxActivities {
+  dispatchOutbox(channel: OutboxChannelName): Promise<DispatchOutcome>;
+}

@@ -1,0 +1,31 @@
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { OUTBOX_WAKE_SIGNAL, type OutboxActivities, type OutboxDispatchInput } from './outbox.contract';
+
+const { dispatchOutbox } = proxyActivities<OutboxActivities>({
+  // One batch: a few dozen SMTP or HTTP exchanges with their own timeouts.
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute' },
+});
+
+export const outboxWake = defineSignal(OUTBOX_WAKE_SIGNAL);
+
+/** Rounds one run makes before continuing as new, so the history stays short. */
+const ROUNDS_PER_RUN = 200;
+
+/**
+ * Drains one channel's outbox for ever: a batch, then (when nothing more is due) a sleep of the poll
+ * interval or until woken. Per-message retries and backoff live in the outbox table, not here, so one
+ * unreachable receiver never holds back the others.
+ */
+export async function outboxDispatchWorkflow(input: OutboxDispatchInput): Promise<void> {
+  let woken = false;
+  setHandler(outboxWake, () => {
+    woken = true;
+  });
+  for (let round = 0; round < ROUNDS_PER_RUN; round++) {
+    woken = false;
+    const outcome = await dispatchOutbox(input.channel);
+    if (!outcome.more) await condition(() => woken, input.pollMs);
+  }
+  await continueAsNew<typeof outboxDispatchWorkflow>(input);
+}
