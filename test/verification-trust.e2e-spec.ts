@@ -191,7 +191,9 @@ describe('verification you can trust', () => {
       .post(`/api/declarations/${declarationId}/field-check`, { outcome: 'discrepancy', verifiedPercent: 40, reason: 'the servers are not installed' });
     expect(found.body).toMatchObject({ outcome: 'discrepancy', verifiedPercent: 40, itemVerifiedPercent: 40 });
     expect(await item(t.itemId)).toBe(40);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The gate, read from the database by the approval itself, stays closed at 40 %: no approval can pay it.
+    const refused = await h.http.as('pbo.officer2').post(`/api/tranches/${t.trancheId}/decision`, { action: 'approve' });
+    expect(refused.status).toBe(409);
     expect((await tranche(t.trancheId)).state).toBe('waiting_on_items');
 
     const rates = (await h.http.get('/api/public/discrepancy-rates')).body;

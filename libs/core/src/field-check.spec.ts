@@ -1,5 +1,5 @@
 import { appealEvidenceRefusal, appealRefusal, isAppealable, ruleOnAppeal } from './appeal';
-import { discrepancyRate, ruleOnFieldCheck } from './field-check';
+import { DISCREPANCY_RECORD_MONTHS, discrepancyRate, discrepancyRecordSince, ruleOnFieldCheck } from './field-check';
 import { countedPercent, standingVerifiedPercent } from './verification';
 
 const drawn = { selected: true, alreadyChecked: false, acceptedPercent: 60, acceptorOrganizationId: 'org-a' };
@@ -85,5 +85,12 @@ describe('appeals', () => {
     expect(ruleOnAppeal(pending, 'm2', 'overturn', 55)).toEqual({ verifiedPercent: 55 });
     expect(ruleOnAppeal(pending, 'm2', 'overturn', 40)).toMatchObject({ field: 'verifiedPercent' });
     expect(ruleOnAppeal(pending, 'm2', 'overturn', 71)).toMatchObject({ field: 'verifiedPercent' });
+  });
+});
+
+describe('discrepancy record', () => {
+  it('counts back twelve calendar months from now', () => {
+    expect(discrepancyRecordSince(new Date('2026-12-05T03:00:00Z'))).toEqual(new Date('2025-12-05T03:00:00Z'));
+    expect(DISCREPANCY_RECORD_MONTHS).toBe(12);
   });
 });

@@ -60,6 +60,16 @@ export interface DiscrepancyRecord {
   readonly discrepancies: number;
 }
 
+/** How far back field-check discrepancies count: for the published rates and for each sample's probabilities. */
+export const DISCREPANCY_RECORD_MONTHS = 12;
+
+/** The start of the discrepancy record that counts at `now` (the same calendar day, DISCREPANCY_RECORD_MONTHS earlier, UTC). */
+export function discrepancyRecordSince(now: Date): Date {
+  const since = new Date(now.getTime());
+  since.setUTCMonth(since.getUTCMonth() - DISCREPANCY_RECORD_MONTHS);
+  return since;
+}
+
 /** Discrepancies per field check, or null before any check. */
 export function discrepancyRate(record: DiscrepancyRecord): number | null {
   return record.checks === 0 ? null : record.discrepancies / record.checks;

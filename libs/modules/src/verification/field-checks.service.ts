@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { discrepancyRate, evidenceRefusal, ruleOnFieldCheck } from '@pelekan/core';
+import { discrepancyRate, discrepancyRecordSince, evidenceRefusal, ruleOnFieldCheck } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
 import { InvalidInput, NotFound } from '../common/errors';
@@ -11,9 +11,6 @@ import { refuse, ruled } from './refusal';
 import { DiscrepancyRatesView, FieldCheckDto, FieldCheckDueListView, FieldCheckView } from './trust.dto';
 import { VerificationRepository } from './verification.repository';
 import { VerifiedProgress } from './verified-progress';
-
-/** How far back discrepancies count, for the published rates and each sample's probabilities (the samples' SQL says the same). */
-const RECORD_MONTHS = 12;
 
 /**
  * Field checks of the declarations a sample selected (issue 13): by a member of another organization
@@ -34,11 +31,11 @@ export class FieldChecksService {
 
   async check(actor: Actor, declarationId: string, dto: FieldCheckDto): Promise<FieldCheckView> {
     const { id, changed } = await this.db.transaction(async (tx) => {
-      const found = await this.repository.drawOf(tx, declarationId);
-      if (!found && !(await this.repository.declarationExists(tx, declarationId))) throw new NotFound('declaration', declarationId);
-      if (found) await this.verification.lockItem(tx, found.itemId);
-      // Read again under the item's lock: a concurrent check or appeal of the same item has finished.
-      const draw = found && (await this.repository.drawOf(tx, declarationId));
+      const itemId = await this.repository.drawnItemOf(tx, declarationId);
+      if (itemId === null && !(await this.repository.declarationExists(tx, declarationId))) throw new NotFound('declaration', declarationId);
+      if (itemId !== null) await this.verification.lockItem(tx, itemId);
+      // Read under the item's lock: a concurrent check or appeal of the same item has finished.
+      const draw = itemId === null ? null : await this.repository.drawOf(tx, declarationId);
       const { verifiedPercent } = ruled(
         ruleOnFieldCheck(
           draw && { selected: draw.selected, alreadyChecked: draw.checked, acceptedPercent: draw.acceptedPercent, acceptorOrganizationId: draw.acceptorOrganizationId },
@@ -81,8 +78,7 @@ export class FieldChecksService {
 
   /** Discrepancies per field check over the last twelve months, per agency and per member who accepted. */
   async rates(): Promise<DiscrepancyRatesView> {
-    const since = new Date();
-    since.setUTCMonth(since.getUTCMonth() - RECORD_MONTHS);
+    const since = discrepancyRecordSince(new Date());
     const reader = this.db.reader;
     const [agencies, members] = await Promise.all([this.repository.byAgency(reader, since), this.repository.byAcceptor(reader, since)]);
     return {

@@ -98,9 +98,9 @@ export class SamplesRepository {
   /**
    * The population of a period: every acceptance (fully or lower) decided in [from, to) and not revoked,
    * in declaration-id order, with the largest open tranche its item funds or gates and its agency's
-   * field-check discrepancies in the 12 months before now.
+   * field-check discrepancies since `discrepanciesSince` (core discrepancyRecordSince).
    */
-  population(tx: EntityManager, from: Date, to: Date): Promise<PopulationRow[]> {
+  population(tx: EntityManager, from: Date, to: Date, discrepanciesSince: Date): Promise<PopulationRow[]> {
     return rows<PopulationRow>(
       tx,
       `WITH accepted AS (
@@ -110,7 +110,7 @@ export class SamplesRepository {
             AND d.decided_at >= $1 AND d.decided_at < $2
        ), discrepancies AS (
          SELECT f.owner_agency_id, count(*)::int AS n FROM field_checks f
-          WHERE f.outcome = 'discrepancy' AND f.checked_at > now() - interval '12 months'
+          WHERE f.outcome = 'discrepancy' AND f.checked_at > $3
             AND f.owner_agency_id IN (SELECT owner_agency_id FROM accepted)
           GROUP BY f.owner_agency_id
        )
@@ -121,7 +121,7 @@ export class SamplesRepository {
               coalesce(x.n, 0) AS "agencyDiscrepancies"
          FROM accepted a LEFT JOIN discrepancies x ON x.owner_agency_id = a.owner_agency_id
         ORDER BY a.declaration_id`,
-      [from, to],
+      [from, to, discrepanciesSince],
     );
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { drawFraction, drawSample, ppmText, rateToPpm } from '@pelekan/core/sampling';
+import { discrepancyRecordSince } from '@pelekan/core';
 import type { Actor } from '../common/actor';
 import { DomainEvents } from '../common/domain-events';
 import { Conflict, InvalidInput, NotFound } from '../common/errors';
@@ -42,7 +43,7 @@ export class SamplesService {
       if (overlapping) {
         throw new Conflict(`the period overlaps sample ${overlapping}: a declaration is drawn once`, 'sample_period_overlaps', { sampleId: overlapping });
       }
-      const population = await this.repository.population(tx, from, to);
+      const population = await this.repository.population(tx, from, to, discrepancyRecordSince(new Date()));
       const draws = drawSample(
         dto.seed,
         population.map((p) => ({
