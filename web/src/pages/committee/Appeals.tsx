@@ -91,47 +91,44 @@ export function Appeals({ onDecided }: { onDecided?(): void }) {
   };
   return (
     <Section title={t('appeals')} id="appeals">
-      <Loading state={appeals}>
-        {(items) => {
-          if (items.length === 0) return <p role="status">{t('nothing')}</p>;
-          return (
-            <>
-              <table className="appeals">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('item')}</th>
-                    <th scope="col">{t('decisionAppealed')}</th>
-                    <th scope="col">{t('agencyReason')}</th>
-                    <th scope="col">{t('deadline')}</th>
-                    <th scope="col">{t('decide')}</th>
+      <Loading state={appeals} empty={t('nothing')}>
+        {(items) => (
+          <>
+            <table className="appeals">
+              <thead>
+                <tr>
+                  <th scope="col">{t('item')}</th>
+                  <th scope="col">{t('decisionAppealed')}</th>
+                  <th scope="col">{t('agencyReason')}</th>
+                  <th scope="col">{t('deadline')}</th>
+                  <th scope="col">{t('decide')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((a) => (
+                  <tr key={a.id} data-appeal={a.id} data-item-code={a.itemCode} data-may-decide={String(a.mayDecide ?? true)}>
+                    <td>
+                      <a href={`#/projects/${a.projectId}`}>{a.projectCode}</a> · <Num value={a.itemCode} /> {lang === 'fa' ? a.itemTitleFa : a.itemTitleEn}
+                    </td>
+                    <td><AppealedDecision appeal={a} /></td>
+                    <td>
+                      <p className="appeal-reason">{a.reason}</p>
+                      {(a.evidenceIds ?? []).map((id) => <EvidenceLink key={id} id={id} />)}
+                      <div className="muted"><DateText value={a.filedAt} time /></div>
+                    </td>
+                    <td><DateText value={a.deadlineAt} time /></td>
+                    <td>
+                      {a.mayDecide === false
+                        ? <WhyNot code={a.decidedBy === user?.id ? 'original_decider' : 'may_not_decide'} />
+                        : <AppealDecisionForm appeal={a} onDone={done} />}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {items.map((a) => (
-                    <tr key={a.id} data-appeal={a.id} data-item-code={a.itemCode} data-may-decide={String(a.mayDecide ?? true)}>
-                      <td>
-                        <a href={`#/projects/${a.projectId}`}>{a.projectCode}</a> · <Num value={a.itemCode} /> {lang === 'fa' ? a.itemTitleFa : a.itemTitleEn}
-                      </td>
-                      <td><AppealedDecision appeal={a} /></td>
-                      <td>
-                        <p className="appeal-reason">{a.reason}</p>
-                        {(a.evidenceIds ?? []).map((id) => <EvidenceLink key={id} id={id} />)}
-                        <div className="muted"><DateText value={a.filedAt} time /></div>
-                      </td>
-                      <td><DateText value={a.deadlineAt} time /></td>
-                      <td>
-                        {a.mayDecide === false
-                          ? <WhyNot code={a.decidedBy === user?.id ? 'original_decider' : 'may_not_decide'} />
-                          : <AppealDecisionForm appeal={a} onDone={done} />}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <LoadMore list={appeals} />
-            </>
-          );
-        }}
+                ))}
+              </tbody>
+            </table>
+            <LoadMore list={appeals} />
+          </>
+        )}
       </Loading>
     </Section>
   );

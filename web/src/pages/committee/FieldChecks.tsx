@@ -86,42 +86,38 @@ function FieldCheckForm({ due, onDone }: { due: FieldCheckDue; onDone(): void })
 /** Sampled declarations awaiting a field check; the member checks those of other organizations' acceptances. */
 export function FieldChecksDue({ onChecked }: { onChecked?(): void }) {
   const { t, lang } = useApp();
-  const due = useLoad(() => call(client.GET('/api/field-checks/due')));
+  const due = useLoad(() => call(client.GET('/api/field-checks/due')).then((list): FieldCheckDue[] => list.items));
   const done = () => {
     due.reload();
     onChecked?.();
   };
   return (
     <Section title={t('fieldChecksDue')} id="field-checks">
-      <Loading state={due}>
-        {() => {
-          const items: FieldCheckDue[] = due.data?.items ?? [];
-          if (items.length === 0) return <p>{t('nothing')}</p>;
-          return (
-            <table className="field-checks">
-              <thead>
-                <tr>
-                  <th scope="col">{t('item')}</th>
-                  <th scope="col">{t('project')}</th>
-                  <th scope="col">{t('acceptedPercent')}</th>
-                  <th scope="col">{t('acceptedBy')}</th>
-                  <th scope="col">{t('fieldCheck')}</th>
+      <Loading state={due} empty={t('nothing')}>
+        {(items) => (
+          <table className="field-checks">
+            <thead>
+              <tr>
+                <th scope="col">{t('item')}</th>
+                <th scope="col">{t('project')}</th>
+                <th scope="col">{t('acceptedPercent')}</th>
+                <th scope="col">{t('acceptedBy')}</th>
+                <th scope="col">{t('fieldCheck')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <tr key={d.declarationId} data-due={d.declarationId} data-item-code={d.itemCode} data-may-check={String(d.mayCheck)}>
+                  <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
+                  <td><a href={`#/projects/${d.projectId}`}>{d.projectCode}</a></td>
+                  <td><Percent value={d.acceptedPercent} /></td>
+                  <td>{d.acceptedByName} · <DateText value={d.acceptedAt} /></td>
+                  <td>{d.mayCheck ? <FieldCheckForm due={d} onDone={done} /> : <WhyNot code={d.whyNot ?? 'may_not_check'} />}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => (
-                  <tr key={d.declarationId} data-due={d.declarationId} data-item-code={d.itemCode} data-may-check={String(d.mayCheck)}>
-                    <td><Num value={d.itemCode} /> · {lang === 'fa' ? d.itemTitleFa : d.itemTitleEn}</td>
-                    <td><a href={`#/projects/${d.projectId}`}>{d.projectCode}</a></td>
-                    <td><Percent value={d.acceptedPercent} /></td>
-                    <td>{d.acceptedByName} · <DateText value={d.acceptedAt} /></td>
-                    <td>{d.mayCheck ? <FieldCheckForm due={d} onDone={done} /> : <WhyNot code={d.whyNot ?? 'may_not_check'} />}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
+              ))}
+            </tbody>
+          </table>
+        )}
       </Loading>
     </Section>
   );
