@@ -44,7 +44,6 @@ export interface Oc4idsMilestone {
 }
 export interface Oc4idsTransaction {
   id: string;
-  source: string;
   date: string;
   value: Oc4idsValue;
   payer: Oc4idsOrganizationReference;
@@ -142,7 +141,6 @@ export function oc4idsProject(p: OpenProjectFacts, options: Oc4idsOptions): Oc4i
     // One transaction per ledger entry; an entry crediting several agencies becomes one per agency (ids "<entry>-<n>").
     return credited.map((c, i) => ({
       id: credited.length === 1 ? e.id : `${e.id}-${i + 1}`,
-      source: `ledger entry ${e.id}, installment ${e.installment}`,
       date: e.at.toISOString(),
       value: money(credited.length === 1 ? e.amountRials : c.amountRials, `${what}, ledger entry ${e.id}`),
       payer,
