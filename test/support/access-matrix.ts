@@ -119,6 +119,9 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/public/verification-samples/{id}': PUBLIC,
   'GET /api/public/discrepancy-rates': PUBLIC,
   'GET /api/public/open-data/workbook.xlsx': PUBLIC,
+  'GET /api/public/open-data/oc4ids.json': PUBLIC,
+  'GET /api/public/open-data/iati-activities.xml': PUBLIC,
+  'GET /api/public/projects/{id}/oc4ids.json': PUBLIC,
   'GET /api/public/open-data/{file}': PUBLIC,
 
   'GET /api/audit/verify': ['admin'],

@@ -1364,6 +1364,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/projects/{id}/oc4ids.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public project as an OC4IDS 0.9.5 project package (404 for a confidential project) */
+        get: operations["PortalController_projectOc4ids"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/open-data/oc4ids.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public portfolio as an OC4IDS 0.9.5 project package (ETag; 304 when unchanged; built as a stream, served from disk)
+         * @description Confidential projects are left out. Amounts are IRR as JSON numbers (exact integers).
+         */
+        get: operations["PortalController_oc4ids"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/open-data/iati-activities.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public portfolio as IATI 2.03 activities, one iati-activity per project (ETag; 304 when unchanged)
+         * @description Valid against iati-activities-schema.xsd of IATI 2.03. Confidential projects are left out.
+         */
+        get: operations["PortalController_iati"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/open-data/workbook.xlsx": {
         parameters: {
             query?: never;
@@ -11811,6 +11868,229 @@ export interface operations {
             };
             /** @description A path parameter is longer than the router takes (100 characters) */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_projectOc4ids: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An OC4IDS project package of one project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        uri: string;
+                        publisher: {
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        publishedDate: string;
+                        /** @example 0.9 */
+                        version: string;
+                        /** @description OC4IDS projects (project-schema.json of OC4IDS 0.9.5): id, title, status, publicAuthority, parties, budget, period, milestones, transactions, metrics */
+                        projects: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing with this id (or one this caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A path parameter is longer than the router takes (100 characters) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_oc4ids: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An OC4IDS project package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        uri: string;
+                        publisher: {
+                            name: string;
+                        };
+                        /** Format: date-time */
+                        publishedDate: string;
+                        /** @example 0.9 */
+                        version: string;
+                        /** @description OC4IDS projects (project-schema.json of OC4IDS 0.9.5): id, title, status, publicAuthority, parties, budget, period, milestones, transactions, metrics */
+                        projects: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description Not modified: If-None-Match still names the current ETag */
+            304: {
+                headers: {
+                    /** @description The version of the file */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client (or for this username); try again after Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PostgreSQL or Temporal is down or busy; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PortalController_iati: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An iati-activities XML document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: If-None-Match still names the current ETag */
+            304: {
+                headers: {
+                    /** @description The version of the file */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: a field breaks its rules (each one named in `errors`), malformed JSON, or text with a NUL or an unpaired surrogate */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

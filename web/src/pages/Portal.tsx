@@ -155,6 +155,11 @@ function OpenData() {
         ))}
         <li><a href="/api/public/open-data/workbook.xlsx" download>{t('workbook')} (XLSX)</a></li>
       </ul>
+      <h3>{t('openStandardsHeading')}</h3>
+      <ul className="open-data">
+        <li><a href="/api/public/open-data/oc4ids.json" download="pelekan-oc4ids.json">{t('openStandardsOc4ids')}</a></li>
+        <li><a href="/api/public/open-data/iati-activities.xml" download>{t('openStandardsIati')}</a></li>
+      </ul>
     </Section>
   );
 }

@@ -306,6 +306,21 @@ export class AppConfig {
   @Transform(toBool)
   @IsBoolean()
   ENABLE_FAILPOINTS: boolean = false;
+
+  /**
+   * Open data in the standards: the OC4IDS project identifier prefix (projects are `<prefix>-<id>`).
+   * "oc4ids-pelekan" is not registered; a prefix registered with the OC4IDS helpdesk replaces it.
+   */
+  @Matches(/^oc4ids-[a-z0-9]+$/, { message: 'OC4IDS_PREFIX must look like oc4ids-xxxxxx (lower-case letters and digits)' })
+  OC4IDS_PREFIX: string = 'oc4ids-pelekan';
+
+  /** The IATI organisation identifier of the reporting organisation (PBO); activities are `<ref>-<project id>`. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier such as XI-PELEKAN-PBO' })
+  IATI_REPORTING_ORG_REF: string = 'XI-PELEKAN-PBO';
+
+  /** Where the public reads the API (no trailing slash): the OC4IDS package's `uri` is built on it. */
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/, { message: 'OPEN_DATA_PUBLIC_URL must be an http(s) URL without a trailing slash' })
+  OPEN_DATA_PUBLIC_URL: string = 'http://localhost:3000';
 }
 
 export class InvalidConfigError extends Error {}

@@ -16,9 +16,28 @@ import {
 } from './dto';
 import { OpenDataCache } from './open-data-cache';
 import { OPEN_DATA_TABLES, type OpenDataFile, OpenDataService, type OpenDataTable } from './open-data.service';
+import { type OpenStandardsFile, OpenStandardsService } from './open-standards.service';
 import { PortalService } from './portal.service';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const IATI_TYPE = 'application/xml; charset=utf-8';
+
+/** An OC4IDS 0.9.5 project package, as far as OpenAPI describes it (the standard's own schema is the full contract). */
+const OC4IDS_PACKAGE_SCHEMA = {
+  type: 'object',
+  required: ['uri', 'publisher', 'publishedDate', 'version', 'projects'],
+  properties: {
+    uri: { type: 'string', format: 'uri' },
+    publisher: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    publishedDate: { type: 'string', format: 'date-time' },
+    version: { type: 'string', example: '0.9' },
+    projects: {
+      type: 'array',
+      description: 'OC4IDS projects (project-schema.json of OC4IDS 0.9.5): id, title, status, publicAuthority, parties, budget, period, milestones, transactions, metrics',
+      items: { type: 'object', required: ['id'], properties: { id: { type: 'string' } }, additionalProperties: true },
+    },
+  },
+};
 
 /** The public transparency portal's data: no login. */
 @ApiTags('public')
@@ -29,6 +48,7 @@ export class PortalController {
     private readonly portal: PortalService,
     private readonly openData: OpenDataService,
     private readonly cache: OpenDataCache,
+    private readonly standards: OpenStandardsService,
   ) {}
 
   @Get('portfolios')
@@ -68,6 +88,33 @@ export class PortalController {
     return this.portal.project(id);
   }
 
+  @Get('projects/:id/oc4ids.json')
+  @ApiOperation({ summary: 'One public project as an OC4IDS 0.9.5 project package (404 for a confidential project)' })
+  @ApiOkResponse({ description: 'An OC4IDS project package of one project', content: { 'application/json': { schema: OC4IDS_PACKAGE_SCHEMA } } })
+  projectOc4ids(@IdParam() id: string): Promise<unknown> {
+    return this.standards.projectPackage(id);
+  }
+
+  @Get('open-data/oc4ids.json')
+  @ApiOperation({
+    summary: 'The public portfolio as an OC4IDS 0.9.5 project package (ETag; 304 when unchanged; built as a stream, served from disk)',
+    description: 'Confidential projects are left out. Amounts are IRR as JSON numbers (exact integers).',
+  })
+  @ApiOkResponse({ description: 'An OC4IDS project package', content: { 'application/json': { schema: OC4IDS_PACKAGE_SCHEMA } } })
+  async oc4ids(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile | string> {
+    return this.serveStandard(request, reply, 'oc4ids.json', 'application/json; charset=utf-8', null);
+  }
+
+  @Get('open-data/iati-activities.xml')
+  @ApiOperation({
+    summary: 'The public portfolio as IATI 2.03 activities, one iati-activity per project (ETag; 304 when unchanged)',
+    description: 'Valid against iati-activities-schema.xsd of IATI 2.03. Confidential projects are left out.',
+  })
+  @ApiOkResponse({ description: 'An iati-activities XML document', content: { 'application/xml': { schema: { type: 'string' } } } })
+  async iati(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile | string> {
+    return this.serveStandard(request, reply, 'iati-activities.xml', IATI_TYPE, 'pelekan-iati-activities.xml');
+  }
+
   @Get('open-data/workbook.xlsx')
   @ApiOperation({ summary: 'Every public table as one XLSX workbook (ETag; 304 when unchanged; built as a stream, served from disk)' })
   @ApiOkResponse({ description: 'The workbook, one sheet per table', content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } })
@@ -101,15 +148,20 @@ export class PortalController {
     return this.serve(request, reply, file, 'text/csv; charset=utf-8', `pelekan-${table}.csv`, { table, format: 'csv' });
   }
 
+  private serveStandard(request: FastifyRequest, reply: FastifyReply, file: OpenStandardsFile, type: string, attachment: string | null) {
+    return this.serve(request, reply, file, type, attachment, (path) => this.standards.build(file, path));
+  }
+
   private async serve(
     request: FastifyRequest,
     reply: FastifyReply,
     file: string,
     type: string,
     attachment: string | null,
-    what: OpenDataFile,
+    what: OpenDataFile | ((path: string) => Promise<void>),
   ): Promise<StreamableFile | string> {
-    const entry = await this.cache.get(file, await this.openData.dataVersion(), (path) => this.openData.build(what, path));
+    const build = typeof what === 'function' ? what : (path: string) => this.openData.build(what, path);
+    const entry = await this.cache.get(file, await this.openData.dataVersion(), build);
     reply.header('etag', entry.etag);
     reply.header('cache-control', 'public, max-age=0, must-revalidate');
     if (request.headers['if-none-match'] === entry.etag) {
