@@ -306,6 +306,10 @@ export class AppConfig {
   @Transform(toBool)
   @IsBoolean()
   ENABLE_FAILPOINTS: boolean = false;
+
+  /** How long one webhook request may take (connect, send, answer) before the attempt counts as failed. */
+  @Matches(DURATION, { message: 'WEBHOOK_TIMEOUT must be a duration such as "10 seconds"' })
+  WEBHOOK_TIMEOUT: string = '10 seconds';
 }
 
 export class InvalidConfigError extends Error {}
