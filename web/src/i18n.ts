@@ -6,6 +6,7 @@ import { portalEn, portalFa } from './i18n/portal';
 
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
+import { webhooksEn, webhooksFa } from './i18n/webhooks';
 
 const fa = {
   ...excelFa,
@@ -285,6 +286,7 @@ const fa = {
   owner_pbo: 'سازمان برنامه و بودجه',
   ...planEditorFa,
   ...portalFa,
+  ...webhooksFa,
 };
 
 type Labels = typeof fa;
@@ -566,6 +568,7 @@ const en: Labels = {
   owner_pbo: 'Plan and Budget Organization',
   ...planEditorEn,
   ...portalEn,
+  ...webhooksEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };
