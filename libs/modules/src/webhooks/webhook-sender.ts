@@ -31,7 +31,7 @@ export class WebhookSender implements OutboxChannel {
     const outcomes = await Promise.all(claimed.map((delivery) => this.send(delivery, timeoutMs)));
     let delivered = 0;
     for (const [index, delivery] of claimed.entries()) {
-      const outcome = outcomes[index]!;
+      const outcome = outcomes[index];
       await this.db.transaction(async (tx) => {
         const { failures } = await this.repository.recordAttempt(tx, delivery.id, outcome);
         if (outcome.ok) await this.repository.markDelivered(tx, delivery.id);

@@ -82,6 +82,6 @@ export class WebhooksService {
       await this.repository.redeliver(tx, id);
     });
     this.dispatch.wake('webhook');
-    return (await this.repository.deliveries(this.db.reader, { deliveryId: id }, 1))[0]!;
+    return (await this.repository.deliveries(this.db.reader, { deliveryId: id }, 1))[0];
   }
 }
