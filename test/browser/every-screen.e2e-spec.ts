@@ -55,6 +55,7 @@ const SCREENS: Screen[] = [
   { name: 'committee-rates', user: 'committee.mict', hash: '#/committee', tab: 'rates', ready: '[data-workspace=committee]' },
   { name: 'committee-stage-times', user: 'committee.mict', hash: '#/committee', tab: 'stageTimes', ready: '[data-workspace=committee]' },
   { name: 'admin', user: 'admin', hash: '#/admin', ready: '[data-workspace=admin]' },
+  { name: 'admin-webhooks', user: 'admin', hash: '#/admin/webhooks', ready: '[data-workspace=admin-webhooks]' },
   { name: 'project-pbo', user: 'pbo.officer1', hash: '#/projects/:project', ready: '[data-workspace=project]' },
   { name: 'project-agency', user: 'agency.demo', hash: '#/projects/:project', ready: '[data-workspace=project]' },
 ];

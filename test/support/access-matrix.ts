@@ -126,4 +126,10 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
 
   'GET /api/audit/verify': ['admin'],
   'GET /api/audit/entries': ['admin'],
+
+  'POST /api/admin/webhooks': ['admin'],
+  'GET /api/admin/webhooks': ['admin'],
+  'PATCH /api/admin/webhooks/{id}': ['admin'],
+  'GET /api/admin/webhooks/deliveries': ['admin'],
+  'POST /api/admin/webhooks/deliveries/{id}/redeliver': ['admin'],
 };

@@ -7,6 +7,7 @@ import { portalEn, portalFa } from './i18n/portal';
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 import { openStandardsEn, openStandardsFa } from './i18n/open-standards';
+import { webhooksEn, webhooksFa } from './i18n/webhooks';
 
 const fa = {
   ...excelFa,
@@ -287,6 +288,7 @@ const fa = {
   ...planEditorFa,
   ...portalFa,
   ...openStandardsFa,
+  ...webhooksFa,
 };
 
 type Labels = typeof fa;
@@ -569,6 +571,7 @@ const en: Labels = {
   ...planEditorEn,
   ...portalEn,
   ...openStandardsEn,
+  ...webhooksEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };

@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { call, client, session } from './api';
 import { AppProvider, useApp } from './app-context';
 import { AdminWorkspace } from './pages/Admin';
+import { AdminWebhooks } from './pages/AdminWebhooks';
 import { AgencyWorkspace } from './pages/Agency';
 import { CommitteeWorkspace } from './pages/Committee';
 import { HOME, Login } from './pages/Login';
@@ -75,6 +76,7 @@ function Routes() {
   if (workspace === 'agency' && user.role === 'agency') return <AgencyWorkspace />;
   if (workspace === 'committee' && user.role === 'committee') return <CommitteeWorkspace />;
   if (workspace === 'admin' && user.role === 'admin') return <AdminWorkspace />;
+  if (workspace === 'admin/webhooks' && user.role === 'admin') return <AdminWebhooks />;
   location.hash = HOME[user.role];
   return null;
 }

@@ -19,6 +19,7 @@ import { SpreadsheetsModule } from './spreadsheets/spreadsheets.module';
 import { TemporalModule } from './temporal';
 import { TranchesModule } from './tranches/tranches.module';
 import { VerificationModule } from './verification/verification.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Every domain module of Pelekan, wired to one database and one Temporal namespace. */
 @Module({})
@@ -47,6 +48,7 @@ export class PelekanModule {
         AuditModule,
         HealthModule,
         DemoDataModule,
+        WebhooksModule,
       ],
     };
   }

@@ -321,6 +321,10 @@ export class AppConfig {
   /** Where the public reads the API (no trailing slash): the OC4IDS package's `uri` is built on it. */
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/, { message: 'OPEN_DATA_PUBLIC_URL must be an http(s) URL without a trailing slash' })
   OPEN_DATA_PUBLIC_URL: string = 'http://localhost:3000';
+
+  /** How long one webhook request may take (connect, send, answer) before the attempt counts as failed. */
+  @Matches(DURATION, { message: 'WEBHOOK_TIMEOUT must be a duration such as "10 seconds"' })
+  WEBHOOK_TIMEOUT: string = '10 seconds';
 }
 
 export class InvalidConfigError extends Error {}

@@ -1,0 +1,3 @@
+export * from './dto';
+export * from './webhooks.module';
+export * from './webhooks.service';
