@@ -25,6 +25,11 @@ export interface DispatchOutcome {
   failed: number;
   /** True when more messages were due than one batch takes: dispatch again at once. */
   more: boolean;
+  /**
+   * Milliseconds until the earliest pending message (a retry waiting out its backoff) falls due, or null
+   * when none waits: the dispatcher sleeps no longer than this, so a retry never waits for the poll.
+   */
+  nextDueInMs: number | null;
 }
 
 export interface OutboxActivities {

@@ -25,7 +25,10 @@ export async function outboxDispatchWorkflow(input: OutboxDispatchInput): Promis
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     woken = false;
     const outcome = await dispatchOutbox(input.channel);
-    if (!outcome.more) await condition(() => woken, input.pollMs);
+    if (outcome.more) continue;
+    // A retry due sooner than the poll shortens the sleep (never below a second, never above the poll).
+    const sleepMs = outcome.nextDueInMs === null ? input.pollMs : Math.min(input.pollMs, Math.max(1_000, outcome.nextDueInMs));
+    await condition(() => woken, sleepMs);
   }
   await continueAsNew<typeof outboxDispatchWorkflow>(input);
 }

@@ -14,7 +14,7 @@ import { RECHECK_FROM_SETTING_PATCH, RELEASE_RULES_PATCH } from './tranche.contr
 const dir = join(__dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
-describe('workflow replay (tranche, gate reconciler and escalation sweep)', () => {
+describe('workflow replay (tranche, gate reconciler, escalation sweep and outbox dispatch)', () => {
   beforeAll(() => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   });
@@ -35,6 +35,7 @@ describe('workflow replay (tranche, gate reconciler and escalation sweep)', () =
         'pro-rata-installments.json',
         'banded-lapsed-carried.json',
         'lapsed-extended-released.json',
+        'outbox-dispatch-webhook.json',
       ]),
     );
   });
@@ -86,6 +87,15 @@ describe('workflow replay (tranche, gate reconciler and escalation sweep)', () =
     const extended = eventsOf('lapsed-extended-released.json');
     expect(activityResults(extended, 'applyRemainder')).toEqual([{ outcome: 'applied', state: 'waiting_on_items' }]);
     expect(activityResults(extended, 'releaseInstallment')).toEqual([expect.objectContaining({ complete: true })]);
+
+    // The webhook outbox's dispatcher, its poll an hour long: woken by commits (signals), and by a retry's
+    // due time shortening its sleep (timers that fired long before the hour).
+    const outbox = eventsOf('outbox-dispatch-webhook.json');
+    expect(hasEvent(outbox, 'WORKFLOW_EXECUTION_SIGNALED')).toBe(true);
+    expect(hasEvent(outbox, 'TIMER_FIRED')).toBe(true);
+    const dispatched = activityResults(outbox, 'dispatchOutbox') as Array<{ delivered: number; failed: number; nextDueInMs: number | null }>;
+    expect(dispatched.some((d) => d.failed > 0 && d.nextDueInMs !== null && d.nextDueInMs < 60_000)).toBe(true);
+    expect(dispatched.some((d) => d.delivered > 0)).toBe(true);
   });
 
   it('replays every recorded history deterministically', async () => {

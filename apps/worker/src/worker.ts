@@ -8,6 +8,7 @@ import {
   EscalationSchedule,
   OutboxActivitiesImpl,
   OutboxDispatch,
+  OutboxWakeListener,
   runAsActor,
   TrancheActivitiesImpl,
   TrancheReconciler,
@@ -77,6 +78,7 @@ export async function createPelekanWorker(options: PelekanWorkerOptions): Promis
   await options.app.get(TrancheReconciler).ensureSchedule();
   // Each outbound channel (e-mail, webhooks) drains its outbox in a long-lived workflow on this queue.
   await options.app.get(OutboxDispatch).ensureRunning();
+  await options.app.get(OutboxWakeListener).start();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

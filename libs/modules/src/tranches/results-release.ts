@@ -72,11 +72,10 @@ export class ResultsRelease {
   async standings(m: EntityManager, tranches: JudgedTranche[], lock = false): Promise<Map<string, ReleaseStanding>> {
     const ids = tranches.map((t) => t.id);
     if (ids.length === 0) return new Map();
-    const [items, paid, now] = await Promise.all([
-      this.installments.items(m, ids, lock),
-      this.installments.installments(m, ids),
-      this.installments.now(m),
-    ]);
+    // One after another: inside a transaction they share one connection, which takes one query at a time.
+    const items = await this.installments.items(m, ids, lock);
+    const paid = await this.installments.installments(m, ids);
+    const now = await this.installments.now(m);
     const itemsOf = groupBy(items, (i) => i.trancheId);
     const paidOf = groupBy(paid, (p) => p.trancheId);
     const result = new Map<string, ReleaseStanding>();

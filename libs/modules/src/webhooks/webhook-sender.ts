@@ -39,7 +39,8 @@ export class WebhookSender implements OutboxChannel {
       });
       if (outcome.ok) delivered += 1;
     }
-    return { attempted: claimed.length, delivered, failed: claimed.length - delivered, more: claimed.length === BATCH };
+    const nextDueInMs = await this.repository.nextDueInMs(this.db.reader);
+    return { attempted: claimed.length, delivered, failed: claimed.length - delivered, more: claimed.length === BATCH, nextDueInMs };
   }
 
   /** One POST; never throws. */

@@ -104,6 +104,16 @@ export class WebhooksRepository {
     );
   }
 
+  /** Milliseconds until the earliest pending delivery falls due (0 when one is due now), or null when none is pending. */
+  async nextDueInMs(m: EntityManager): Promise<number | null> {
+    const found = await row<{ ms: string | null }>(
+      m,
+      `SELECT greatest(0, ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000))::text AS ms
+         FROM webhook_deliveries WHERE status = 'pending'`,
+    );
+    return found?.ms == null ? null : Number(found.ms);
+  }
+
   /** Records one try: its attempt row and the delivery's counters; returns the failures of this round so far. */
   async recordAttempt(tx: EntityManager, deliveryId: string, outcome: AttemptOutcome): Promise<{ failures: number }> {
     const updated = (await row<{ attempts: number; failures: number }>(

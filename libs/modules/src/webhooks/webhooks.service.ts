@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../common/actor';
-import { InvalidInput, NotFound } from '../common/errors';
+import { Conflict, InvalidInput, NotFound } from '../common/errors';
 import { Database } from '../database/database';
 import { OutboxDispatch } from '../outbox/outbox-dispatch';
 import type {
@@ -78,7 +78,7 @@ export class WebhooksService {
     await this.db.transaction(async (tx) => {
       const delivery = await this.repository.lockDelivery(tx, id);
       if (!delivery) throw new NotFound('webhook delivery', id);
-      if (delivery.status === 'pending') throw InvalidInput.field('id', 'the delivery is still pending: it will be tried again without a redeliver');
+      if (delivery.status === 'pending') throw new Conflict('the delivery is still pending: it will be tried again without a redeliver', 'delivery_pending');
       await this.repository.redeliver(tx, id);
     });
     this.dispatch.wake('webhook');

@@ -96,6 +96,8 @@ export class Webhooks1733210000000 implements MigrationInterface {
           'data', data));
         INSERT INTO webhook_deliveries (event_id, subscriber_id)
           SELECT event_id, s.id FROM webhook_subscribers s WHERE s.active AND event_type = ANY (s.events);
+        -- Delivered by PostgreSQL on commit only: wakes the worker's webhook dispatcher (OutboxWakeListener).
+        PERFORM pg_notify('pelekan_outbox', 'webhook');
       END $$;
 
       CREATE FUNCTION webhook_iso(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
