@@ -1,6 +1,6 @@
 import { iatiActivity, xmlText } from './iati';
 import { milestoneStatus, oc4idsProject } from './oc4ids';
-import { rialsAsNumber, type OpenProjectFacts } from './open-standards';
+import { exactJson, rialsAsJsonNumber, type OpenProjectFacts } from './open-standards';
 
 const at = new Date('2025-01-01T08:00:00Z');
 const facts = (over: Partial<OpenProjectFacts> = {}): OpenProjectFacts => ({
@@ -59,9 +59,15 @@ describe('milestone status of a tranche', () => {
 });
 
 describe('rials as JSON numbers', () => {
-  it('keeps integers up to 2^53 − 1 exact and refuses larger ones', () => {
-    expect(rialsAsNumber('9007199254740991', 'x')).toBe(Number.MAX_SAFE_INTEGER);
-    expect(() => rialsAsNumber('9007199254740993', 'budget of P-1')).toThrow(/budget of P-1.*2\^53/);
+  it('keeps every amount exact: a number up to 2^53 − 1, its exact digits beyond', () => {
+    expect(rialsAsJsonNumber('9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    // A national budget: 5 × 10^16 rials, beyond what a double holds exactly.
+    const national = rialsAsJsonNumber('50000000000000000123');
+    expect(national).toBe(50000000000000000123n);
+    expect(exactJson({ amount: national, currency: 'IRR', title: 'x' })).toBe('{"amount":50000000000000000123,"currency":"IRR","title":"x"}');
+    expect(exactJson({ amount: rialsAsJsonNumber('-9007199254740993') })).toBe('{"amount":-9007199254740993}');
+    // An ordinary string that merely looks like the mark stays a string.
+    expect(exactJson({ note: 'exact:5' })).toBe('{"note":"exact:5"}');
   });
 });
 
@@ -93,8 +99,9 @@ describe('OC4IDS project', () => {
     ]);
   });
 
-  it('refuses a budget a JSON number would round', () => {
-    expect(() => oc4idsProject(facts({ budgetRials: '90071992547409930' }), { prefix: 'x', committee: [] })).toThrow(/project P-1, budget/);
+  it('publishes a budget beyond 2^53 − 1 rials with its exact digits', () => {
+    const p = oc4idsProject(facts({ budgetRials: '90071992547409931' }), { prefix: 'x', committee: [] });
+    expect(exactJson(p.budget)).toBe('{"amount":{"amount":90071992547409931,"currency":"IRR"}}');
   });
 });
 

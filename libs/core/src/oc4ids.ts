@@ -9,19 +9,21 @@ import {
   PBO_PARTY,
   percentOf,
   projectPhase,
-  rialsAsNumber,
+  exactJson,
+  rialsAsJsonNumber,
   type MilestoneStatus,
   type OpenOrganization,
   type OpenProjectFacts,
 } from './open-standards';
 
-export { MAX_EXACT_JSON_RIALS, milestoneStatus, type MilestoneStatus };
+export { exactJson, MAX_EXACT_JSON_RIALS, milestoneStatus, type MilestoneStatus };
 
 export const OC4IDS_VERSION = '0.9';
 export const OC4IDS_CURRENCY = 'IRR';
 
 export interface Oc4idsValue {
-  amount: number;
+  /** A bigint only beyond 2^53 − 1 rials; write packages with exactJson so it stays exact. */
+  amount: number | bigint;
   currency: string;
 }
 export interface Oc4idsOrganizationReference {
@@ -93,7 +95,7 @@ export const oc4idsProjectId = (prefix: string, projectId: string) => `${prefix}
 const milestoneId = (number: number) => `tranche-${number}`;
 const milestoneTitle = (number: number) => `Tranche ${number}`;
 const ref = (o: { id: string; name: string }): Oc4idsOrganizationReference => ({ id: o.id, name: o.name });
-const money = (rials: string | bigint, what: string): Oc4idsValue => ({ amount: rialsAsNumber(rials, what), currency: OC4IDS_CURRENCY });
+const money = (rials: string | bigint): Oc4idsValue => ({ amount: rialsAsJsonNumber(rials), currency: OC4IDS_CURRENCY });
 
 /** The parties: PBO (funder, payer), the agencies (payees; the lead also the public authority), the committee (independent monitors). */
 function parties(p: OpenProjectFacts, committee: readonly OpenOrganization[]): Oc4idsParty[] {
@@ -127,7 +129,7 @@ export function oc4idsProject(p: OpenProjectFacts, options: Oc4idsOptions): Oc4i
       status,
       ...(t.dueAt ? { dueDate: t.dueAt.toISOString() } : {}),
       ...(status === 'met' ? { dateMet: lastPaid.get(t.id)!.toISOString() } : {}),
-      value: money(t.amountRials, `${what}, tranche ${t.number}`),
+      value: money(t.amountRials),
     };
   });
 
@@ -142,7 +144,7 @@ export function oc4idsProject(p: OpenProjectFacts, options: Oc4idsOptions): Oc4i
     return credited.map((c, i) => ({
       id: credited.length === 1 ? e.id : `${e.id}-${i + 1}`,
       date: e.at.toISOString(),
-      value: money(credited.length === 1 ? e.amountRials : c.amountRials, `${what}, ledger entry ${e.id}`),
+      value: money(credited.length === 1 ? e.amountRials : c.amountRials),
       payer,
       payee: ref({ id: c.code, name: c.nameEn }),
       relatedImplementationMilestone: related,
@@ -166,7 +168,7 @@ export function oc4idsProject(p: OpenProjectFacts, options: Oc4idsOptions): Oc4i
     status: projectPhase(p),
     ...(lead ? { publicAuthority: ref({ id: lead.code, name: lead.nameEn }) } : {}),
     parties: parties(p, options.committee),
-    ...(p.budgetRials !== null ? { budget: { amount: money(p.budgetRials, `${what}, budget`) } } : {}),
+    ...(p.budgetRials !== null ? { budget: { amount: money(p.budgetRials) } } : {}),
     ...(p.plannedStart && p.plannedEnd ? { period: { startDate: p.plannedStart.toISOString(), endDate: p.plannedEnd.toISOString() } } : {}),
     ...(milestones.length ? { milestones } : {}),
     ...(transactions.length ? { transactions } : {}),

@@ -93,15 +93,22 @@ export function milestoneStatus(tranche: Pick<OpenTranche, 'amountRials' | 'stat
 export const MAX_EXACT_JSON_RIALS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Rials as a JSON number (OC4IDS wants a number): exact up to 2^53 − 1. Above that a double would
- * round it, so it is refused (RangeError naming what) rather than published wrong.
+ * Rials as a JSON number (OC4IDS wants a number): a plain number up to 2^53 − 1, a bigint beyond, which
+ * `exactJson` writes as its exact digits. JSON numbers have no precision limit; a reader that parses into
+ * doubles rounds such an amount, but the published text is right (a national budget exceeds 2^53 rials).
  */
-export function rialsAsNumber(rials: string | bigint, what: string): number {
+export function rialsAsJsonNumber(rials: string | bigint): number | bigint {
   const value = typeof rials === 'bigint' ? rials : BigInt(rials);
-  if (value > MAX_EXACT_JSON_RIALS || value < -MAX_EXACT_JSON_RIALS) {
-    throw new RangeError(`${what}: ${value} rials is beyond what a JSON number holds exactly (2^53 − 1)`);
-  }
-  return Number(value);
+  return value > MAX_EXACT_JSON_RIALS || value < -MAX_EXACT_JSON_RIALS ? value : Number(value);
+}
+
+// A NUL cannot be in a PostgreSQL text, so no published string can pose as the mark.
+const BIGINT_MARK = '\u0000exact:';
+
+/** JSON.stringify that writes bigints as exact JSON numbers (digits, no quotes). */
+export function exactJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIGINT_MARK}${v}` : v));
+  return text.replace(/"\\u0000exact:(-?\d+)"/g, '$1');
 }
 
 /** The project's phase: no plan yet, being implemented, or all its work verified done. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { open } from 'node:fs/promises';
 import { IATI_ACTIVITIES_TAIL, iatiActivitiesHead, iatiActivity } from '@pelekan/core/iati';
-import { oc4idsPackage, oc4idsPackageHead, oc4idsProject, type Oc4idsPackage } from '@pelekan/core/oc4ids';
+import { exactJson, oc4idsPackage, oc4idsPackageHead, oc4idsProject } from '@pelekan/core/oc4ids';
 import { PBO_PARTY } from '@pelekan/core/open-standards';
 import { NotFound } from '../common/errors';
 import { AppConfig } from '../config';
@@ -31,15 +31,17 @@ export class OpenStandardsService {
     return oc4idsPackageHead({ uri: `${this.config.OPEN_DATA_PUBLIC_URL}${path}`, publishedDate: published, publisherName: PBO_PARTY.nameEn });
   }
 
-  /** One public project as an OC4IDS package of one project; 404 for an unknown or confidential one. */
-  async projectPackage(id: string): Promise<Oc4idsPackage> {
+  /** One public project as an OC4IDS package of one project, as JSON text (amounts exact); 404 for an unknown or confidential one. */
+  async projectPackage(id: string): Promise<string> {
     const m = this.db.reader;
     const facts = await this.repository.project(m, id);
     if (!facts) throw new NotFound('project', id);
     const committee = await this.repository.committee(m);
-    return oc4idsPackage(this.packageHead(`/api/public/projects/${id}/oc4ids.json`, new Date()), [
-      oc4idsProject(facts, { prefix: this.config.OC4IDS_PREFIX, committee }),
-    ]);
+    return exactJson(
+      oc4idsPackage(this.packageHead(`/api/public/projects/${id}/oc4ids.json`, new Date()), [
+        oc4idsProject(facts, { prefix: this.config.OC4IDS_PREFIX, committee }),
+      ]),
+    );
   }
 
   /** Writes the whole public portfolio as `file` to `path`. */
@@ -55,7 +57,7 @@ export class OpenStandardsService {
           await handle.write(`${head.slice(0, -1)},"projects":[`);
           let first = true;
           for await (const batch of this.repository.all(tx, BATCH)) {
-            const text = batch.map((p) => JSON.stringify(oc4idsProject(p, { prefix: this.config.OC4IDS_PREFIX, committee }))).join(',');
+            const text = batch.map((p) => exactJson(oc4idsProject(p, { prefix: this.config.OC4IDS_PREFIX, committee }))).join(',');
             await handle.write((first ? '' : ',') + text);
             first = false;
           }

@@ -91,14 +91,17 @@ export class PortalController {
   @Get('projects/:id/oc4ids.json')
   @ApiOperation({ summary: 'One public project as an OC4IDS 0.9.5 project package (404 for a confidential project)' })
   @ApiOkResponse({ description: 'An OC4IDS project package of one project', content: { 'application/json': { schema: OC4IDS_PACKAGE_SCHEMA } } })
-  projectOc4ids(@IdParam() id: string): Promise<unknown> {
-    return this.standards.projectPackage(id);
+  async projectOc4ids(@IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const text = await this.standards.projectPackage(id);
+    // Written text, not an object: amounts beyond 2^53 − 1 rials stay exact digits (core exactJson).
+    reply.header('Content-Type', 'application/json; charset=utf-8');
+    return text;
   }
 
   @Get('open-data/oc4ids.json')
   @ApiOperation({
     summary: 'The public portfolio as an OC4IDS 0.9.5 project package (ETag; 304 when unchanged; built as a stream, served from disk)',
-    description: 'Confidential projects are left out. Amounts are IRR as JSON numbers (exact integers).',
+    description: 'Confidential projects are left out. Amounts are IRR as JSON numbers, written as their exact digits (beyond 2^53 − 1 a reader parsing into doubles rounds them).',
   })
   @ApiOkResponse({ description: 'An OC4IDS project package', content: { 'application/json': { schema: OC4IDS_PACKAGE_SCHEMA } } })
   async oc4ids(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile | string> {
