@@ -132,6 +132,36 @@ export async function generateNationalData(pool: Pool, scale: Scale): Promise<Ge
       `INSERT INTO tranche_allocations (tranche_id, organization_id, amount_rials)
        SELECT t.id, p.lead_agency_id, t.amount_rials FROM tranches t JOIN projects p ON p.id = t.project_id WHERE p.code LIKE 'B-%'`,
     );
+    // A tranche marked released was paid, as the release path pays it: one ledger entry, the treasury
+    // debited and the lead agency credited, the tranche's released amount and time set — so the ledger's
+    // invariants (and the open data built from it) hold over generated data too.
+    await client.query(`INSERT INTO ledger_accounts (kind) SELECT 'treasury' WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts WHERE kind = 'treasury')`);
+    await client.query(
+      `INSERT INTO ledger_accounts (kind, organization_id) SELECT DISTINCT 'agency', p.lead_agency_id FROM projects p
+        WHERE p.code LIKE 'B-%' AND NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.organization_id = p.lead_agency_id)`,
+    );
+    await client.query(
+      `WITH e AS (
+         INSERT INTO ledger_entries (business_key, tranche_id, project_id, amount_rials, approved_by, installment, created_at)
+         SELECT 'generated-' || t.id, t.id, t.project_id, t.amount_rials, (SELECT id FROM users WHERE username = 'bench.pbo2'), 1, now() - interval '10 days'
+           FROM tranches t JOIN projects p ON p.id = t.project_id WHERE p.code LIKE 'B-%' AND t.state = 'released'
+         RETURNING id, project_id, amount_rials)
+       INSERT INTO ledger_postings (entry_id, account_id, project_id, debit_rials, credit_rials)
+       SELECT e.id, (SELECT id FROM ledger_accounts WHERE kind = 'treasury'), e.project_id, e.amount_rials, 0 FROM e
+       UNION ALL
+       SELECT e.id, a.id, e.project_id, 0, e.amount_rials FROM e JOIN projects p ON p.id = e.project_id JOIN ledger_accounts a ON a.organization_id = p.lead_agency_id`,
+    );
+    // Balances follow the postings (credits up, debits down), as the ledger moves them.
+    await client.query(
+      `UPDATE ledger_accounts a SET balance_rials = a.balance_rials + x.net
+         FROM (SELECT lp.account_id, sum(lp.credit_rials - lp.debit_rials) AS net FROM ledger_postings lp
+                JOIN ledger_entries e ON e.id = lp.entry_id WHERE e.business_key LIKE 'generated-%' GROUP BY lp.account_id) x
+        WHERE a.id = x.account_id`,
+    );
+    await client.query(
+      `UPDATE tranches t SET released_rials = t.amount_rials, released_at = now() - interval '10 days'
+         FROM projects p WHERE p.id = t.project_id AND p.code LIKE 'B-%' AND t.state = 'released'`,
+    );
     await client.query('COMMIT');
     await client.query(`SET session_replication_role = origin`);
     await client.query('ANALYZE');
