@@ -211,6 +211,30 @@ export class AppConfig {
   @Min(1)
   OUTBOX_MAX_ATTEMPTS: number = 20;
 
+  /**
+   * Where e-mail is sent: smtp://user:pass@host:port (or smtps:// for TLS from the start). Without it,
+   * mails are written as .eml files under MAIL_DIR; with neither, they wait in the outbox.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.ir:587' })
+  SMTP_URL?: string;
+
+  /** The sender of Pelekan's e-mail: an address, optionally with a name ("Pelekan <no-reply@example.ir>"). */
+  @Matches(/^(?:[^<>@]*<[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)$/, {
+    message: 'MAIL_FROM must be an e-mail address, optionally with a name: "Pelekan <no-reply@example.ir>"',
+  })
+  MAIL_FROM: string = 'Pelekan <no-reply@pelekan.local>';
+
+  /** With no SMTP_URL: the folder e-mails are written to as .eml files (npm start sets it under its data folder). */
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'MAIL_DIR must be a folder path' })
+  MAIL_DIR?: string;
+
+  /** The web app's public address, for the links in e-mails (the page to act on). */
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'PUBLIC_BASE_URL must be an http:// or https:// URL such as https://pelekan.example.ir' })
+  PUBLIC_BASE_URL: string = 'http://localhost:3000';
+
   /** A project with no verified update for longer than this is marked stale. */
   @Matches(/^\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?)$/, {
     message: 'STALE_AFTER must be a duration such as "90 days"',
