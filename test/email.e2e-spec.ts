@@ -148,10 +148,10 @@ describe('e-mail', () => {
   });
 
   let outboxId: string;
-  const t0 = new Date(Date.now() + 1000);
 
   it('retries with backoff while the server refuses, then delivers once with the same Message-ID', async () => {
     refuseNext = 2;
+    const t0 = new Date(Date.now() + 1000);
     const policy = channels.policy;
     expect(await mail.dispatchDue(policy, t0)).toEqual({ attempted: 1, delivered: 0, failed: 1, more: false });
     [{ id: outboxId }] = await h.asOwner(`SELECT id FROM email_outbox WHERE status = 'pending'`);
