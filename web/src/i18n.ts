@@ -6,6 +6,7 @@ import { portalEn, portalFa } from './i18n/portal';
 
 export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
+import { mailEn, mailFa } from './i18n/mail';
 
 const fa = {
   ...excelFa,
@@ -285,6 +286,7 @@ const fa = {
   owner_pbo: 'سازمان برنامه و بودجه',
   ...planEditorFa,
   ...portalFa,
+  ...mailFa,
 };
 
 type Labels = typeof fa;
@@ -566,6 +568,7 @@ const en: Labels = {
   owner_pbo: 'Plan and Budget Organization',
   ...planEditorEn,
   ...portalEn,
+  ...mailEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };
