@@ -201,9 +201,9 @@ function UserEmailForm() {
           <form className="decide user-email" onSubmit={submit} noValidate>
             <label htmlFor="ue-user">
               {t('mail_user')}
-              <select id="ue-user" name="user" value={userId} onChange={(e) => setUserId(e.target.value)} required>
+              <select id="ue-user" name="user" data-i18n-exempt="user" value={userId} onChange={(e) => setUserId(e.target.value)} required>
                 <option value="">{t('mail_chooseUser')}</option>
-                {list.map((u) => <option key={u.id} value={u.id} translate="no">{u.username}</option>)}
+                {list.map((u) => <option key={u.id} value={u.id}>{u.username}</option>)}
               </select>
               <FieldError error={error} field="id" />
             </label>

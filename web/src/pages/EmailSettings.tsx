@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ApiError, call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import type { LabelKey } from '../i18n';
@@ -29,7 +29,6 @@ function EmailSettingsForm({ initial }: { initial: Schema<'EmailSettingsView'> }
   const [saved, setSaved] = useState<Schema<'EmailSettingsView'> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setSaved(null), [email, preference]);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -57,7 +56,10 @@ function EmailSettingsForm({ initial }: { initial: Schema<'EmailSettingsView'> }
           autoComplete="email"
           dir="ltr"
           value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          onChange={(e) => {
+            setEmail(e.target.value);
+            setSaved(null);
+          }}
           aria-describedby="mail-address-hint"
           aria-invalid={error instanceof ApiError && error.field('email') ? true : undefined}
           maxLength={254}
@@ -69,7 +71,10 @@ function EmailSettingsForm({ initial }: { initial: Schema<'EmailSettingsView'> }
         <legend>{t('mail_preference')}</legend>
         {PREFERENCES.map((p) => (
           <label key={p} className="check">
-            <input type="radio" name="preference" value={p} checked={preference === p} onChange={() => setPreference(p)} />
+            <input type="radio" name="preference" value={p} checked={preference === p} onChange={() => {
+              setPreference(p);
+              setSaved(null);
+            }} />
             {t(preferenceLabel(p))}
           </label>
         ))}
