@@ -11,6 +11,7 @@
  * outbox row) then given up (status failed, its attempts recorded). The browser harness has no SMTP server
  * and no mail folder, so nothing is sent and a redelivered message stays pending.
  */
+import { source as axeSource } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { Database } from '@pelekan/modules';
 import { startBrowserStack, type BrowserStack } from '../support/browser';
@@ -20,6 +21,16 @@ import { eventually } from '../support/http';
 // page.evaluate's functions run in Chromium (the test's tsconfig has no DOM types).
 declare const document: any;
 declare const localStorage: any;
+declare const window: any;
+
+/** axe-core's serious and critical violations on the page as it is now (every-screen checks the screens empty). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result: { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> } = await window.axe.run(document);
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+  });
+}
 
 describe('web app: e-mail settings and the outbox', () => {
   let stack: BrowserStack;
@@ -60,6 +71,7 @@ describe('web app: e-mail settings and the outbox', () => {
     expect(await user.getAttribute(`${form} input[name=email]`, 'aria-invalid')).toBe('true');
     expect(await settings()).toEqual({ email: 'agency.demo@pelekan.example', preference: 'immediate' });
     await stack.shot(user, 'email-settings-field-error-fa');
+    expect(await axeViolations(user)).toEqual([]);
 
     // The right one; Tab to the preference (the checked radio), the arrow key to "monthly", Tab to save, Enter.
     await user.focus(`${form} input[name=email]`);
@@ -119,6 +131,7 @@ describe('web app: e-mail settings and the outbox', () => {
     expect(await admin.locator(`tr[data-attempts-of="${id}"] tr[data-outcome=failed]`).count()).toBe(3);
     expect(await admin.textContent(`tr[data-attempts-of="${id}"]`)).toContain('451 try again later');
     await stack.shot(admin, 'email-outbox-failed-fa');
+    expect(await axeViolations(admin)).toEqual([]);
 
     // Send again: the confirmation names the recipient; cancel first (nothing changes), then confirm.
     await admin.click(`${row} button.redeliver`);
@@ -127,6 +140,7 @@ describe('web app: e-mail settings and the outbox', () => {
     expect(await dialog.locator('[data-fact=to]').textContent()).toBe('committee.mict@pelekan.example');
     expect(await dialog.locator('[data-fact=subject]').textContent()).toContain(title);
     await stack.shot(admin, 'email-outbox-confirm-redeliver-fa');
+    expect(await axeViolations(admin)).toEqual([]);
     await admin.click('[data-testid=confirm-cancel]');
     await dialog.waitFor({ state: 'detached' });
     expect((await outbox('failed')).map((m) => m.id)).toContain(id);
