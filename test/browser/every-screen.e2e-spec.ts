@@ -56,6 +56,8 @@ const SCREENS: Screen[] = [
   { name: 'committee-stage-times', user: 'committee.mict', hash: '#/committee', tab: 'stageTimes', ready: '[data-workspace=committee]' },
   { name: 'admin', user: 'admin', hash: '#/admin', ready: '[data-workspace=admin]' },
   { name: 'admin-webhooks', user: 'admin', hash: '#/admin/webhooks', ready: '[data-workspace=admin-webhooks]' },
+  { name: 'admin-email', user: 'admin', hash: '#/admin/email', ready: '[data-workspace=admin-email]' },
+  { name: 'email-settings', user: 'agency.demo', hash: '#/settings/email', ready: '[data-workspace=email-settings]' },
   { name: 'project-pbo', user: 'pbo.officer1', hash: '#/projects/:project', ready: '[data-workspace=project]' },
   { name: 'project-agency', user: 'agency.demo', hash: '#/projects/:project', ready: '[data-workspace=project]' },
 ];

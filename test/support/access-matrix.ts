@@ -84,6 +84,12 @@ export const MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/ledger/balances': SIGNED_IN,
   'GET /api/ledger/entries': SIGNED_IN,
 
+  'GET /api/me/email-settings': SIGNED_IN,
+  'PUT /api/me/email-settings': SIGNED_IN,
+  'PUT /api/admin/users/{id}/email-settings': ['admin'],
+  'GET /api/admin/email-outbox': ['admin'],
+  'GET /api/admin/email-outbox/{id}/attempts': ['admin'],
+  'POST /api/admin/email-outbox/{id}/redeliver': ['admin'],
   'GET /api/inbox': SIGNED_IN,
   'POST /api/inbox/read-all': SIGNED_IN,
   'POST /api/inbox/{id}/read': SIGNED_IN,

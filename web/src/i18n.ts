@@ -8,6 +8,7 @@ export type Lang = 'fa' | 'en';
 import { planEditorEn, planEditorFa } from './i18n/plan-editor';
 import { openStandardsEn, openStandardsFa } from './i18n/open-standards';
 import { webhooksEn, webhooksFa } from './i18n/webhooks';
+import { mailEn, mailFa } from './i18n/mail';
 
 const fa = {
   ...excelFa,
@@ -289,6 +290,7 @@ const fa = {
   ...portalFa,
   ...openStandardsFa,
   ...webhooksFa,
+  ...mailFa,
 };
 
 type Labels = typeof fa;
@@ -572,6 +574,7 @@ const en: Labels = {
   ...portalEn,
   ...openStandardsEn,
   ...webhooksEn,
+  ...mailEn,
 };
 
 export const LABELS: Record<Lang, Labels> = { fa, en };

@@ -6,8 +6,10 @@ import { call, client, session } from './api';
 import { AppProvider, useApp } from './app-context';
 import { AdminWorkspace } from './pages/Admin';
 import { AdminWebhooks } from './pages/AdminWebhooks';
+import { AdminEmailPage } from './pages/AdminEmail';
 import { AgencyWorkspace } from './pages/Agency';
 import { CommitteeWorkspace } from './pages/Committee';
+import { EmailSettingsPage } from './pages/EmailSettings';
 import { HOME, Login } from './pages/Login';
 import { PboWorkspace } from './pages/Pbo';
 import { PortalHome, PortalPortfolio, PortalProject } from './pages/Portal';
@@ -36,6 +38,7 @@ function Header() {
       <nav aria-label={t('mainNav')}>
         <a href="#/portal">{t('portal')}</a>
         {user && <a href={HOME[user.role]} translate="no" data-i18n-exempt="user">{user.displayName}</a>}
+        {user && <a href="#/settings/email" data-testid="email-settings-link">{t('mail_settingsLink')}</a>}
         {user && <span className="inbox" title={t('inbox')}><span aria-hidden="true">✉ </span><Num value={unread} /><span className="visually-hidden"> {t('unreadMessages')}</span></span>}
       </nav>
       <label className="toman"><input type="checkbox" checked={toman} onChange={(e) => setToman(e.target.checked)} /> {t('showToman')}</label>
@@ -71,6 +74,8 @@ function Routes() {
   if (path === 'portal/projects' && id) return <PortalProject id={id} />;
   if (!user || path === 'login') return <Login />;
   if (path === 'projects' && id) return <ProjectPage id={id} />;
+  if (path === 'settings/email') return <EmailSettingsPage />;
+  if (path === 'admin/email' && user.role === 'admin') return <AdminEmailPage />;
   const workspace = path ?? user.role;
   if (workspace === 'pbo' && user.role === 'pbo') return <PboWorkspace />;
   if (workspace === 'agency' && user.role === 'agency') return <AgencyWorkspace />;

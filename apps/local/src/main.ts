@@ -85,7 +85,7 @@ async function stopChild(child: ChildProcess | undefined, graceMs = 15_000): Pro
   clearTimeout(timer);
 }
 
-function banner(apiUrl: string, temporal: TemporalDevServer | null, temporalAddress: string, demo: DemoSummary, web: boolean) {
+function banner(apiUrl: string, temporal: TemporalDevServer | null, temporalAddress: string, demo: DemoSummary, web: boolean, mail: string) {
   const width = Math.max(...demo.users.map((u) => u.username.length));
   const lines = [
     '',
@@ -94,6 +94,7 @@ function banner(apiUrl: string, temporal: TemporalDevServer | null, temporalAddr
     web ? `  Web app            ${apiUrl}/` : `  Web app            (not built)`,
     `  API (OpenAPI UI)   ${apiUrl}/api/docs`,
     `  Health             ${apiUrl}/health`,
+    `  E-mail             ${mail}`,
     `  Temporal UI        ${temporal?.uiUrl ?? '(external Temporal at ' + temporalAddress + ')'}`,
     '',
     `  Demo users (password "${demo.password}"):`,
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       PORT: String(port),
       WORKFLOW_BUNDLE_PATH: join(root, 'dist', 'workflow-bundle.js'),
+      // The links in e-mails point at this web app; with no SMTP_URL the mails are .eml files in the data folder.
+      PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+      MAIL_DIR: process.env.MAIL_DIR ?? join(data, 'mail'),
       ...(existsSync(join(webDist, 'index.html')) ? { WEB_DIST: webDist } : {}),
     };
 
@@ -191,7 +195,7 @@ async function main(): Promise<void> {
     }
     const apiUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(`${apiUrl}/health`, api);
-    banner(apiUrl, temporal, temporalAddress, demo, Boolean(env.WEB_DIST));
+    banner(apiUrl, temporal, temporalAddress, demo, Boolean(env.WEB_DIST), env.SMTP_URL ? `sent over SMTP (${new URL(env.SMTP_URL).host})` : `written as .eml files to ${env.MAIL_DIR}`);
   } catch (error) {
     log(`could not start: ${(error as Error).message}`);
     await shutdown(1);

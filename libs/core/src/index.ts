@@ -22,3 +22,4 @@ export * from './duration';
 export * from './plan-editor';
 export * from './portal-figures';
 export * from './outbox';
+export * from './email-digest';

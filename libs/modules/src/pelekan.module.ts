@@ -12,6 +12,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { MailModule } from './mail/mail.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PortalModule } from './portal/portal.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -49,6 +50,7 @@ export class PelekanModule {
         HealthModule,
         DemoDataModule,
         WebhooksModule,
+        MailModule,
       ],
     };
   }

@@ -23,6 +23,7 @@ export function AdminWorkspace() {
   return (
     <div className="workspace" data-workspace="admin">
       <p><a href="#/admin/webhooks">{t('webhooksLink')}</a></p>
+      <p><a href="#/admin/email" data-testid="email-outbox-link">{t('mail_outboxLink')}</a></p>
       <Section title={t('portfolios')}>
         <input name="reason" aria-label={t('reason')} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('reason')} />
         <FieldError error={error} field="reason" />

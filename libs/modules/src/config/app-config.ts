@@ -211,6 +211,30 @@ export class AppConfig {
   @Min(1)
   OUTBOX_MAX_ATTEMPTS: number = 20;
 
+  /**
+   * Where e-mail is sent: smtp://user:pass@host:port (or smtps:// for TLS from the start). Without it,
+   * mails are written as .eml files under MAIL_DIR; with neither, they wait in the outbox.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.ir:587' })
+  SMTP_URL?: string;
+
+  /** The sender of Pelekan's e-mail: an address, optionally with a name ("Pelekan <no-reply@example.ir>"). */
+  @Matches(/^(?:[^<>@]*<[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)$/, {
+    message: 'MAIL_FROM must be an e-mail address, optionally with a name: "Pelekan <no-reply@example.ir>"',
+  })
+  MAIL_FROM: string = 'Pelekan <no-reply@pelekan.local>';
+
+  /** With no SMTP_URL: the folder e-mails are written to as .eml files (npm start sets it under its data folder). */
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'MAIL_DIR must be a folder path' })
+  MAIL_DIR?: string;
+
+  /** Pelekan's public address (the web app and its API on one origin): links in e-mails, the OC4IDS package's `uri`. */
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'PUBLIC_BASE_URL must be an http:// or https:// URL such as https://pelekan.example.ir' })
+  PUBLIC_BASE_URL: string = 'http://localhost:3000';
+
   /** A project with no verified update for longer than this is marked stale. */
   @Matches(/^\d+\s*(s|seconds?|m|minutes?|h|hours?|d|days?)$/, {
     message: 'STALE_AFTER must be a duration such as "90 days"',
@@ -317,10 +341,6 @@ export class AppConfig {
   /** The IATI organisation identifier of the reporting organisation (PBO); activities are `<ref>-<project id>`. */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'IATI_REPORTING_ORG_REF must be an organisation identifier such as XI-PELEKAN-PBO' })
   IATI_REPORTING_ORG_REF: string = 'XI-PELEKAN-PBO';
-
-  /** Where the public reads the API (no trailing slash): the OC4IDS package's `uri` is built on it. */
-  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?$/, { message: 'OPEN_DATA_PUBLIC_URL must be an http(s) URL without a trailing slash' })
-  OPEN_DATA_PUBLIC_URL: string = 'http://localhost:3000';
 
   /** How long one webhook request may take (connect, send, answer) before the attempt counts as failed. */
   @Matches(DURATION, { message: 'WEBHOOK_TIMEOUT must be a duration such as "10 seconds"' })

@@ -146,7 +146,9 @@ export class DemoDataRepository {
 
   async insertUser(tx: EntityManager, user: NewUser): Promise<void> {
     await tx.query(
-      'INSERT INTO users (username, password_hash, role, organization_id, display_name, agency_head) VALUES ($1, $2, $3, $4, $5, $6)',
+      // Every demo user has an address on the reserved .example domain (RFC 2606), so npm start produces mails (.eml files).
+      `INSERT INTO users (username, password_hash, role, organization_id, display_name, agency_head, email)
+       VALUES ($1, $2, $3, $4, $5, $6, $1 || '@pelekan.example')`,
       [user.username, user.passwordHash, user.role, user.organizationId, user.displayName, user.agencyHead],
     );
   }

@@ -28,7 +28,7 @@ export class OpenStandardsService {
   ) {}
 
   private packageHead(path: string, published: Date) {
-    return oc4idsPackageHead({ uri: `${this.config.OPEN_DATA_PUBLIC_URL}${path}`, publishedDate: published, publisherName: PBO_PARTY.nameEn });
+    return oc4idsPackageHead({ uri: `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`, publishedDate: published, publisherName: PBO_PARTY.nameEn });
   }
 
   /** One public project as an OC4IDS package of one project, as JSON text (amounts exact); 404 for an unknown or confidential one. */
