@@ -153,7 +153,7 @@ describe('e-mail', () => {
     refuseNext = 2;
     const t0 = new Date(Date.now() + 1000);
     const policy = channels.policy;
-    expect(await mail.dispatchDue(policy, t0)).toEqual({ attempted: 1, delivered: 0, failed: 1, more: false });
+    expect(await mail.dispatchDue(policy, t0)).toEqual({ attempted: 1, delivered: 0, failed: 1, more: false, nextDueInMs: 60_000 });
     [{ id: outboxId }] = await h.asOwner(`SELECT id FROM email_outbox WHERE status = 'pending'`);
     const [after1] = await h.asOwner('SELECT status, attempts, next_attempt_at FROM email_outbox WHERE id = $1', [outboxId]);
     expect(after1).toMatchObject({ status: 'pending', attempts: 1 });
