@@ -14,6 +14,7 @@ import { Database, InboxService, OutboxChannels } from '@pelekan/modules';
 import { MailService, messageIdOf } from '@pelekan/modules/mail';
 import { demoProject } from './support/demo';
 import { type Harness, startHarness } from './support/harness';
+import { eventually } from './support/http';
 
 interface Received {
   to: string[];
@@ -249,4 +250,61 @@ describe('e-mail', () => {
     expect(attempts.body.map((x: { attempt: number; outcome: string }) => `${x.attempt}:${x.outcome}`)).toEqual(['1:failed', '2:failed', '3:failed', '4:delivered']);
     expect(new Set(received.map((r) => header(r.raw, 'Message-ID')))).toEqual(new Set([messageIdOf(id)]));
   });
+});
+
+/**
+ * The same channel as production runs it: the worker's dispatch workflow, with an hour-long poll, so a
+ * mail that arrives within the test was woken by its notification's commit (pg_notify → the worker's
+ * listener → a signal to the dispatcher), not found by polling.
+ */
+describe('e-mail through the worker', () => {
+  let h: Harness;
+  let smtp: SMTPServer;
+  const subjects: string[] = [];
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          subjects.push(header(Buffer.concat(chunks).toString('utf8'), 'Subject') ?? '');
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    h = await startHarness({
+      demoData: true,
+      env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, OUTBOX_POLL_INTERVAL: '1 hour' },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+
+  it('delivers a notification’s mail soon after its transaction commits', async () => {
+    await h.app.get(Database).transaction(async (tx) => {
+      const [{ id }] = await tx.query(`SELECT id FROM users WHERE username = 'agency.demo'`);
+      await tx.query(
+        `INSERT INTO notifications (user_id, kind, title_fa, title_en, body_fa, body_en)
+         VALUES ($1, 'test_notice', 'بیدار شو', 'Wake up', 'متن', 'Text')`,
+        [id],
+      );
+    });
+    await eventually(
+      async () => subjects,
+      (s) => s.some((subject) => subject.startsWith('بیدار شو')),
+      30_000,
+    );
+    const [row] = await h.asOwner(
+      `SELECT e.status, e.attempts FROM email_outbox e JOIN notifications n ON n.id = e.notification_id WHERE n.title_en = 'Wake up'`,
+    );
+    expect(row).toEqual({ status: 'delivered', attempts: 0 });
+  }, 60_000);
 });
