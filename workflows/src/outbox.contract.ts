@@ -14,7 +14,7 @@ export function outboxDispatchWorkflowId(channel: OutboxChannelName, taskQueue: 
 
 export interface OutboxDispatchInput {
   channel: OutboxChannelName;
-  /** Milliseconds to sleep when the outbox has nothing due (OUTBOX_POLL_INTERVAL). */
+  /** Milliseconds to sleep when the outbox has nothing due (OUTBOX_POLL_INTERVAL when started; each batch's result updates it). */
   pollMs: number;
 }
 
@@ -30,6 +30,11 @@ export interface DispatchOutcome {
    * when none waits: the dispatcher sleeps no longer than this, so a retry never waits for the poll.
    */
   nextDueInMs: number | null;
+  /**
+   * OUTBOX_POLL_INTERVAL as the worker reads it now (set by the dispatch activity, not by channels), so a
+   * changed setting reaches the long-lived workflow; absent in results recorded before it existed.
+   */
+  pollMs?: number;
 }
 
 export interface OutboxActivities {

@@ -22,13 +22,15 @@ export async function outboxDispatchWorkflow(input: OutboxDispatchInput): Promis
   setHandler(outboxWake, () => {
     woken = true;
   });
+  let pollMs = input.pollMs;
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     woken = false;
     const outcome = await dispatchOutbox(input.channel);
+    pollMs = outcome.pollMs ?? pollMs;
     if (outcome.more) continue;
     // A retry due sooner than the poll shortens the sleep (never below a second, never above the poll).
-    const sleepMs = outcome.nextDueInMs === null ? input.pollMs : Math.min(input.pollMs, Math.max(1_000, outcome.nextDueInMs));
+    const sleepMs = outcome.nextDueInMs === null ? pollMs : Math.min(pollMs, Math.max(1_000, outcome.nextDueInMs));
     await condition(() => woken, sleepMs);
   }
-  await continueAsNew<typeof outboxDispatchWorkflow>(input);
+  await continueAsNew<typeof outboxDispatchWorkflow>({ ...input, pollMs });
 }

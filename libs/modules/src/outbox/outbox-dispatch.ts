@@ -16,10 +16,15 @@ import { OutboxChannels } from './outbox-channels';
 /** The activity of the outbox dispatch workflow: one batch of the channel's due messages. */
 @Injectable()
 export class OutboxActivitiesImpl implements OutboxActivities {
-  constructor(private readonly channels: OutboxChannels) {}
+  constructor(
+    private readonly channels: OutboxChannels,
+    private readonly config: AppConfig,
+  ) {}
 
   async dispatchOutbox(channel: OutboxChannelName): Promise<DispatchOutcome> {
-    return this.channels.get(channel).dispatchDue(this.channels.policy);
+    const outcome = await this.channels.get(channel).dispatchDue(this.channels.policy);
+    // The running workflow started with the poll interval of its day; this carries today's setting to it.
+    return { ...outcome, pollMs: durationMs(this.config.OUTBOX_POLL_INTERVAL) };
   }
 }
 
