@@ -1,4 +1,5 @@
 import { addJalaliMonths, jalaliMonthRange, toJalali } from './jalali';
+import { jalaliMonthKey } from './stage-clock';
 
 /**
  * The monthly e-mail digest's calendar: a user who chose `monthly` gets one mail per Jalali month, sent
@@ -19,7 +20,7 @@ export interface DigestMonth {
 
 export function digestMonth(year: number, month: number): DigestMonth {
   const { start, end } = jalaliMonthRange(year, month);
-  return { year, month, key: `${year}-${String(month).padStart(2, '0')}`, start, end };
+  return { year, month, key: jalaliMonthKey(start), start, end };
 }
 
 /** The latest Jalali month that has ended at `now` (Tehran time): the month before the one `now` is in. */

@@ -2,7 +2,7 @@
  * A Pelekan project as an IATI 2.03 `iati-activity`, written as XML text in the order the 2.03 schema
  * requires. Pure: text is escaped here (& < > " ' and characters XML 1.0 cannot hold).
  */
-import { paidByTranche, PBO_PARTY, percentOf, projectPhase, tehranIsoDate, type OpenBaseline, type OpenProjectFacts } from './open-standards';
+import { PBO_PARTY, percentOf, projectPhase, tehranIsoDate, type OpenBaseline, type OpenProjectFacts } from './open-standards';
 
 export const IATI_VERSION = '2.03';
 export const IATI_CURRENCY = 'IRR';
@@ -100,6 +100,3 @@ export function iatiActivity(p: OpenProjectFacts, options: IatiOptions): string 
   out.push('</iati-activity>\n');
   return out.join('');
 }
-
-/** Paid per tranche, for callers that check the activity against the ledger. */
-export { paidByTranche };

@@ -108,6 +108,13 @@ export function isValidJalali(date: JalaliDate): boolean {
 
 export const IRAN_TIME_ZONE = 'Asia/Tehran';
 
+/** The twelve Jalali months' names, [Persian, English], Farvardin first. */
+export const JALALI_MONTHS = [
+  ['فروردین', 'Farvardin'], ['اردیبهشت', 'Ordibehesht'], ['خرداد', 'Khordad'], ['تیر', 'Tir'],
+  ['مرداد', 'Mordad'], ['شهریور', 'Shahrivar'], ['مهر', 'Mehr'], ['آبان', 'Aban'],
+  ['آذر', 'Azar'], ['دی', 'Dey'], ['بهمن', 'Bahman'], ['اسفند', 'Esfand'],
+] as const;
+
 const tehranDay = new Intl.DateTimeFormat('en-US-u-ca-gregory', {
   timeZone: IRAN_TIME_ZONE,
   year: 'numeric',

@@ -3,7 +3,6 @@
  * Pure: the facts come from the portal's repository (public data only), the service writes the JSON.
  */
 import {
-  MAX_EXACT_JSON_RIALS,
   milestoneStatus,
   paidByTranche,
   PBO_PARTY,
@@ -16,7 +15,7 @@ import {
   type OpenProjectFacts,
 } from './open-standards';
 
-export { exactJson, MAX_EXACT_JSON_RIALS, milestoneStatus, type MilestoneStatus };
+export { exactJson, milestoneStatus, type MilestoneStatus };
 
 export const OC4IDS_VERSION = '0.9';
 export const OC4IDS_CURRENCY = 'IRR';

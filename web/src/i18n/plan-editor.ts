@@ -57,7 +57,6 @@ export const planEditorFa = {
   pe_linksAdded: 'پیوندهای افزوده',
   pe_linksRemoved: 'پیوندهای حذف‌شده',
   pe_diffSummary: 'خلاصه',
-  pe_months: 'فروردین،اردیبهشت،خرداد،تیر،مرداد،شهریور،مهر،آبان،آذر،دی،بهمن،اسفند',
   pe_weekdays: 'ش،ی،د،س،چ،پ،ج',
   pe_weekdayNames: 'شنبه،یکشنبه،دوشنبه،سه‌شنبه،چهارشنبه،پنجشنبه،جمعه',
 };
@@ -120,7 +119,6 @@ export const planEditorEn: typeof planEditorFa = {
   pe_linksAdded: 'Links added',
   pe_linksRemoved: 'Links removed',
   pe_diffSummary: 'Summary',
-  pe_months: 'Farvardin,Ordibehesht,Khordad,Tir,Mordad,Shahrivar,Mehr,Aban,Azar,Dey,Bahman,Esfand',
   pe_weekdays: 'Sa,Su,Mo,Tu,We,Th,Fr',
   pe_weekdayNames: 'Saturday,Sunday,Monday,Tuesday,Wednesday,Thursday,Friday',
 };

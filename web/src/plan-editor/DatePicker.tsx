@@ -4,6 +4,7 @@ import {
   addJalaliMonths,
   dayInstant,
   formatJalali,
+  JALALI_MONTHS,
   jalaliMonthLength,
   jalaliToGregorian,
   parseTypedDay,
@@ -139,7 +140,7 @@ export function DatePicker({
     }
   };
 
-  const months = t('pe_months').split(/[،,]/);
+  const months = JALALI_MONTHS.map(([fa, en]) => (lang === 'fa' ? fa : en));
   const weekdays = t('pe_weekdays').split(/[،,]/);
   const weekdayNames = t('pe_weekdayNames').split(/[،,]/);
   const monthTitle = `${months[focus.month - 1]} ${digits(focus.year, lang)}`;

@@ -1,8 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import { fieldProblems, InvalidInput } from '@pelekan/modules';
 
-export { fieldProblems };
-
 /** Every body and query is validated against its DTO; unknown fields are refused, not silently dropped. */
 export function pelekanValidationPipe(): ValidationPipe {
   return new ValidationPipe({

@@ -1,5 +1,6 @@
-import { formatJalali, isValidJalali, jalaliMonthRange, toAsciiDigits, toJalali, toPersianDigits } from '@pelekan/core';
+import { formatJalali, isValidJalali, JALALI_MONTHS, jalaliMonthRange, toAsciiDigits, toJalali, toPersianDigits } from '@pelekan/core';
 import { InvalidInput } from '../common/errors';
+import { escapeHtml } from '../common/text';
 import type { CommitteePackView, PackMonthView, PackPlaceView, PackRowView, PackSummaryView } from './dto';
 
 export type CommitteePack = CommitteePackView;
@@ -24,12 +25,6 @@ export interface PackStream {
   byAgency: PackSummary[];
   rows: (section: PackSection) => AsyncIterable<PackRow[]>;
 }
-
-export const JALALI_MONTHS = [
-  ['فروردین', 'Farvardin'], ['اردیبهشت', 'Ordibehesht'], ['خرداد', 'Khordad'], ['تیر', 'Tir'],
-  ['مرداد', 'Mordad'], ['شهریور', 'Shahrivar'], ['مهر', 'Mehr'], ['آبان', 'Aban'],
-  ['آذر', 'Azar'], ['دی', 'Dey'], ['بهمن', 'Bahman'], ['اسفند', 'Esfand'],
-] as const;
 
 const LABELS = {
   fa: {
@@ -83,8 +78,7 @@ const LABELS = {
 const asText = (s: unknown): string =>
   s === null || s === undefined ? '' : typeof s === 'object' ? JSON.stringify(s) : `${s as string | number | bigint | boolean}`;
 
-const escape = (s: unknown) =>
-  asText(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = (s: unknown) => escapeHtml(asText(s));
 
 /**
  * A printable document (A4, tables that break across pages cleanly), RTL Persian or LTR English,

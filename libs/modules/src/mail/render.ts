@@ -1,4 +1,6 @@
-import { type DigestMonth, formatJalali, toJalali, toPersianDigits } from '@pelekan/core';
+import { type DigestMonth, formatJalali, JALALI_MONTHS, toJalali, toPersianDigits } from '@pelekan/core';
+import { tehranIsoDate } from '@pelekan/core/open-standards';
+import { escapeHtml } from '../common/text';
 
 /**
  * The text of Pelekan's e-mails, Persian first (right to left) and English below, as an HTML part and
@@ -28,11 +30,7 @@ export interface RenderedMail {
   html: string;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
+export { escapeHtml };
 
 /** One line: a header may not carry a line break. */
 function oneLine(text: string): string {
@@ -44,7 +42,8 @@ export function jalaliDateFa(at: Date): string {
 }
 
 export function jalaliDateEn(at: Date): string {
-  return `${formatJalali(toJalali(at))} (${at.toISOString().slice(0, 10)})`;
+  // The Gregorian day in Tehran, like the Jalali one (UTC is a day behind after 20:30 Tehran time).
+  return `${formatJalali(toJalali(at))} (${tehranIsoDate(at)})`;
 }
 
 const LEVEL_FA = ['', 'یک', 'دو', 'سه', 'چهار'];
@@ -120,16 +119,14 @@ export function renderNotificationMail(n: MailNotice): RenderedMail {
   return { subject, text, html: page(subject, noticeHtml(n, 'fa'), noticeHtml(n, 'en')) };
 }
 
-const MONTHS_FA = ['فروردین', 'اردیبهشت', 'خرداد', 'تیر', 'مرداد', 'شهریور', 'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'];
-const MONTHS_EN = ['Farvardin', 'Ordibehesht', 'Khordad', 'Tir', 'Mordad', 'Shahrivar', 'Mehr', 'Aban', 'Azar', 'Dey', 'Bahman', 'Esfand'];
 
 /**
  * The digest of a closed Jalali month: its notifications (`notices`, at most as many as were listed;
  * `total` counts them all) and a link to the inbox.
  */
 export function renderDigestMail(month: DigestMonth, notices: MailNotice[], total: number, inboxLink: string): RenderedMail {
-  const monthFa = `${MONTHS_FA[month.month - 1]} ${toPersianDigits(month.year)}`;
-  const monthEn = `${MONTHS_EN[month.month - 1]} ${month.year}`;
+  const monthFa = `${JALALI_MONTHS[month.month - 1][0]} ${toPersianDigits(month.year)}`;
+  const monthEn = `${JALALI_MONTHS[month.month - 1][1]} ${month.year}`;
   const subject = `خلاصهٔ ماه ${monthFa} در پلکان: ${toPersianDigits(total)} اعلان | Pelekan digest for ${monthEn}: ${total} notifications`;
   const more = total - notices.length;
   const leadFa = `${toPersianDigits(total)} اعلان در ماه ${monthFa}:`;
