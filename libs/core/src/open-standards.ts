@@ -4,7 +4,7 @@
  * browser-safe; the mappings are oc4ids.ts and iati.ts (import them as '@pelekan/core/oc4ids' and
  * '@pelekan/core/iati').
  */
-import { FULL_WEIGHT, progressFromSums } from './progress';
+import { FULL_WEIGHT, hundredthsToNumber, progressFromSums } from './progress';
 import { tehranWallClock } from './jalali';
 
 /** The Plan and Budget Organization: funder and payer of every project (not an organization row). */
@@ -122,7 +122,7 @@ export function projectPhase(p: Pick<OpenProjectFacts, 'weightSum' | 'verifiedWe
 /** Progress as a percent with two decimals, or null without a plan. */
 export function percentOf(weightSum: number, weighted: number): number | null {
   if (weightSum === 0) return null;
-  return progressFromSums({ weightSum, weightedSum: weighted }) / 100;
+  return hundredthsToNumber(progressFromSums({ weightSum, weightedSum: weighted }));
 }
 
 /** What the ledger paid per tranche. */

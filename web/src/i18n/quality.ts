@@ -14,7 +14,6 @@ export const qualityFa = {
   err_server: 'خطایی در سرور رخ داد. دوباره تلاش کنید؛ اگر تکرار شد به مدیر سامانه خبر دهید.',
   err_other: 'کار انجام نشد. دوباره تلاش کنید.',
   err_detail: 'جزئیات (از سرور)',
-  overdueMark: 'سررسید گذشته',
   confirmApproveTitle: 'تأیید تصویب پرداخت',
   confirmApproveLead: 'با تصویب، این مبلغ برای پرداخت آزاد می‌شود:',
   confirmAgency: 'دستگاه',
@@ -35,7 +34,6 @@ export const qualityFa = {
   ch_other: 'سایر',
   unreadMessages: 'پیام‌های خوانده‌نشده',
   mainNav: 'پیمایش اصلی',
-  languageToggle: 'تغییر زبان',
   itemCode: 'بند',
   case_overdue: 'از سررسید گذشته',
   case_no_movement: 'بی‌حرکت',
@@ -43,9 +41,6 @@ export const qualityFa = {
   claim_awaiting_answer: 'در انتظار پاسخ',
   claim_accepted: 'پذیرفته‌شده',
   claim_disputed: 'مورد اعتراض',
-  caseStatus_open: 'باز',
-  caseStatus_awaiting_revision: 'در انتظار بازنگری',
-  caseStatus_resolved: 'حل‌شده',
 };
 
 export const qualityEn: typeof qualityFa = {
@@ -63,7 +58,6 @@ export const qualityEn: typeof qualityFa = {
   err_server: 'Something went wrong on the server. Try again; if it keeps happening, tell the administrator.',
   err_other: 'That did not work. Try again.',
   err_detail: 'Details (from the server)',
-  overdueMark: 'overdue',
   confirmApproveTitle: 'Confirm the approval',
   confirmApproveLead: 'Approving releases this amount for payment:',
   confirmAgency: 'Agency',
@@ -84,7 +78,6 @@ export const qualityEn: typeof qualityFa = {
   ch_other: 'Other',
   unreadMessages: 'unread messages',
   mainNav: 'Main navigation',
-  languageToggle: 'Change language',
   itemCode: 'Item',
   case_overdue: 'overdue',
   case_no_movement: 'no movement',
@@ -92,7 +85,4 @@ export const qualityEn: typeof qualityFa = {
   claim_awaiting_answer: 'awaiting an answer',
   claim_accepted: 'accepted',
   claim_disputed: 'disputed',
-  caseStatus_open: 'open',
-  caseStatus_awaiting_revision: 'awaiting a revision',
-  caseStatus_resolved: 'resolved',
 };

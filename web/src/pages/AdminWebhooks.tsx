@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { call, client, type Schema } from '../api';
 import { useApp } from '../app-context';
 import type { LabelKey } from '../i18n';
-import { DateText, FieldError, Loading, Num, Section, useLoad } from '../ui';
+import { DateText, FieldError, FormError, Loading, Num, Section, useLoad } from '../ui';
 
 type EventType = Schema<'WebhookSubscriberView'>['events'][number];
 const EVENT_TYPES: EventType[] = ['tranche.released', 'tranche.installment_released', 'tranche.lapsed', 'hold.placed', 'hold.lifted'];
@@ -77,6 +77,8 @@ export function AdminWebhooks() {
             <FieldError error={error} field="events" />
           </fieldset>
           <button type="submit" disabled={busy}>{t('webhooksAdd')}</button>
+          {/* Refusals of no form field (a redeliver still pending, a lost connection) show here too. */}
+          <FormError error={error} fields={['url', 'events']} />
         </form>
         {secret && (
           <p role="status" className="webhook-secret">

@@ -2,12 +2,12 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import type { OutboxChannelName } from '@pelekan/workflows/outbox.contract';
 import { AppConfig } from '../config';
+import { OutboxChannels } from './outbox-channels';
 import { OutboxDispatch } from './outbox-dispatch';
 
 /** The PostgreSQL channel outbox triggers notify with the name of the outbox they wrote to ('email', 'webhook'). */
 export const OUTBOX_NOTIFY_CHANNEL = 'pelekan_outbox';
 
-const CHANNELS: ReadonlySet<string> = new Set<OutboxChannelName>(['email', 'webhook']);
 /** One wake-up per channel at most this often: a burst of releases wakes the dispatcher once. */
 const WAKE_EVERY_MS = 250;
 const RECONNECT_MS = 5_000;
@@ -29,6 +29,7 @@ export class OutboxWakeListener implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly dispatch: OutboxDispatch,
+    private readonly channels: OutboxChannels,
   ) {}
 
   async start(): Promise<void> {
@@ -58,7 +59,8 @@ export class OutboxWakeListener implements OnApplicationShutdown {
   }
 
   private heard(channel: string): void {
-    if (!CHANNELS.has(channel) || this.pending.has(channel)) return;
+    // Only registered channels have a dispatcher to wake (e-mail without SMTP_URL or MAIL_DIR has none).
+    if (!this.channels.registered().includes(channel as OutboxChannelName) || this.pending.has(channel)) return;
     this.pending.set(
       channel,
       setTimeout(() => {

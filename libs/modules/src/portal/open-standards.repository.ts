@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OpenOrganization, OpenProjectFacts } from '@pelekan/core/open-standards';
 import { rows } from '../database/database';
+import { currentItemSumsLateral } from './item-sums.sql';
 
 /**
  * One public project with everything the OC4IDS and IATI exports read, one row per project (the caller
@@ -38,16 +39,11 @@ SELECT pr.id, pr.code, pr.name_fa AS "nameFa", pr.name_en AS "nameEn", pf.code A
        coalesce(i.budget_sum, 0)::text AS "planBudgetRials"
   FROM projects pr
   JOIN portfolios pf ON pf.id = pr.portfolio_id
-  LEFT JOIN LATERAL (
-    SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
-           sum(a.weight_hundredths::bigint * a.verified_percent) AS verified_weighted,
-           sum(a.weight_hundredths::bigint * a.declared_percent) AS declared_weighted,
+  ${currentItemSumsLateral(`,
            sum(a.weight_hundredths::bigint * 100 * least(1, greatest(0,
                extract(epoch FROM now() - a.planned_start) / extract(epoch FROM a.planned_end - a.planned_start)))) AS planned_weighted,
            min(a.planned_start) AS planned_start, max(coalesce(a.due_at, a.planned_end)) AS planned_end,
-           sum(a.budget_rials) AS budget_sum
-      FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
-  ) i ON true
+           sum(a.budget_rials) AS budget_sum`)}
  WHERE NOT pr.confidential`;
 
 interface RawFacts extends Omit<OpenProjectFacts, 'tranches' | 'entries' | 'originalBaseline' | 'revisedBaseline'> {

@@ -1,3 +1,5 @@
+import { currentItemSumsLateral } from './item-sums.sql';
+
 /**
  * The portal's per-project facts as set-based SQL, for the headline figures, progress per agency and
  * the sortable project list. Each column is the core rule computed by the database:
@@ -27,13 +29,7 @@ export const PORTAL_FACTS_SQL = `
          END AS declared_h
     FROM projects pr
     JOIN portfolios pf ON pf.id = pr.portfolio_id
-    LEFT JOIN LATERAL (
-      SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
-             sum(a.weight_hundredths::bigint * a.verified_percent) AS verified_weighted,
-             sum(a.weight_hundredths::bigint * a.declared_percent) AS declared_weighted,
-             max(a.last_verified_at) AS last_verified_at
-        FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
-    ) i ON true
+    ${currentItemSumsLateral()}
     LEFT JOIN LATERAL (SELECT sum(released_rials) AS released FROM tranches x WHERE x.project_id = pr.id) t ON true`;
 
 /** The sorts of the public project list: each one's key expression over PORTAL_FACTS_SQL's columns and its cursor part. */

@@ -18,8 +18,8 @@ import { OpenDataCache } from './open-data-cache';
 import { OPEN_DATA_TABLES, type OpenDataFile, OpenDataService, type OpenDataTable } from './open-data.service';
 import { type OpenStandardsFile, OpenStandardsService } from './open-standards.service';
 import { PortalService } from './portal.service';
+import { XLSX_TYPE } from '../spreadsheets/workbooks';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const IATI_TYPE = 'application/xml; charset=utf-8';
 
 /** An OC4IDS 0.9.5 project package, as far as OpenAPI describes it (the standard's own schema is the full contract). */

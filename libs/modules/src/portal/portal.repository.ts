@@ -4,6 +4,7 @@ import type { ReleaseRuleJson, TrancheState } from '@pelekan/core';
 import { row, rows } from '../database/database';
 import type { ProjectAgencyRole } from '../projects/project-agency.entity';
 import type { RepeatOf, ReportedFigures } from '../projects/project.entity';
+import { currentItemSumsLateral } from './item-sums.sql';
 import { PORTAL_FACTS_SQL, PORTAL_SORTS, type PortalSort } from './portal-figures.sql';
 
 export interface PublicPortfolioSummaryRow {
@@ -142,13 +143,7 @@ export const PUBLIC_PROJECTS_SQL = `SELECT pr.id, pr.code, pr.name_fa AS "nameFa
               pr.created_at AS "createdAt",
               (SELECT pf.monitoring_paused_at IS NOT NULL FROM portfolios pf WHERE pf.id = pr.portfolio_id) AS "monitoringPaused"
          FROM projects pr
-         LEFT JOIN LATERAL (
-           SELECT sum(a.weight_hundredths::bigint) AS weight_sum,
-                  sum(a.weight_hundredths::bigint * a.verified_percent) AS verified_weighted,
-                  sum(a.weight_hundredths::bigint * a.declared_percent) AS declared_weighted,
-                  max(a.last_verified_at) AS last_verified_at
-             FROM action_items a WHERE a.project_id = pr.id AND a.removed_at IS NULL
-         ) i ON true`;
+         ${currentItemSumsLateral()}`;
 
 /** A portfolio's figures as the database adds them up (hundredths summed over the projects with both progress figures). */
 export interface PortfolioFiguresRow {

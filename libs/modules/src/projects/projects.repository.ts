@@ -107,6 +107,12 @@ export class ProjectsRepository {
     return found && Object.assign(new Project(), { ...found, budgetRials: rials(found.budgetRials) });
   }
 
+  /** The codes of these projects, in one query (exports that name many projects). */
+  async codes(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = await rows<{ id: string; code: string }>(m, 'SELECT id, code FROM projects WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(found.map((p) => [p.id, p.code]));
+  }
+
   async lastVerifiedAt(m: EntityManager, projectId: string): Promise<Date | null> {
     const found = await row<{ lastVerifiedAt: Date | null }>(m, `SELECT ${LAST_VERIFIED('pr')} AS "lastVerifiedAt" FROM projects pr WHERE pr.id = $1`, [
       projectId,

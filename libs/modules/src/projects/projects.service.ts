@@ -60,6 +60,11 @@ export class ProjectsService {
     return project;
   }
 
+  /** Project codes by id, one query for the lot. */
+  codesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.repository.codes(this.db.reader, ids);
+  }
+
   async getProject(id: string): Promise<ProjectView> {
     const m = this.db.reader;
     const project = await this.requireProject(id, m);

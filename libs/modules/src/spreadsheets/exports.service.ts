@@ -97,9 +97,9 @@ export class SpreadsheetExportsService {
       let after: string | undefined;
       do {
         const page = await this.tranches.list({ state: query.state, projectId: query.projectId, portfolioId: query.portfolioId, limit: MAX_PAGE_SIZE, after });
-        for (const id of new Set(page.items.map((t) => t.projectId))) {
-          if (!codes.has(id)) codes.set(id, (await this.projects.requireProject(id)).code);
-        }
+        // One query per page for the codes not yet known, not one per project.
+        const unknown = [...new Set(page.items.map((t) => t.projectId))].filter((id) => !codes.has(id));
+        if (unknown.length > 0) for (const [id, code] of await this.projects.codesOf(unknown)) codes.set(id, code);
         await out.rows(
           page.items.map((t) => [
             codes.get(t.projectId) ?? '',

@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import { once } from 'node:events';
+import { neutraliseFormula } from '../portal/open-data';
 import {
   ACTION_COLUMNS,
   ACTIONS_SHEET,
@@ -22,14 +23,6 @@ import {
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
-
-/**
- * A text cell a spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading
- * apostrophe, so "=HYPERLINK(…)" in a title stays text (OWASP "CSV injection").
- */
-export function neutraliseFormula(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
 
 /** A value for a cell: text neutralised; numbers as they are (rials never come here as numbers). */
 export function safeCell(v: string | number | boolean | null | undefined): string | number | boolean | null {

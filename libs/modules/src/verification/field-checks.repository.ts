@@ -49,12 +49,12 @@ const ACCEPTED_PERCENT = `coalesce(CASE WHEN a.status = 'overturned' THEN a.veri
 /** Field checks of sampled declarations, and the discrepancy record they build. */
 @Injectable()
 export class FieldChecksRepository {
-  /** The declaration's draw (unlocked: lock the item first), or null if no sample drew it. */
   /** The item of a drawn declaration (to lock it before reading the draw), or null when no sample drew it. */
   async drawnItemOf(m: EntityManager, declarationId: string): Promise<string | null> {
     return (await row<{ itemId: string }>(m, 'SELECT item_id AS "itemId" FROM sample_draws WHERE declaration_id = $1', [declarationId]))?.itemId ?? null;
   }
 
+  /** The declaration's draw (unlocked: lock the item first), or null if no sample drew it. */
   drawOf(m: EntityManager, declarationId: string): Promise<DrawnDeclarationRow | null> {
     return row<DrawnDeclarationRow>(
       m,

@@ -92,7 +92,7 @@ export class Webhooks1733210000000 implements MigrationInterface {
         INSERT INTO webhook_events (id, type, payload) VALUES (event_id, event_type, jsonb_build_object(
           'id', event_id,
           'type', event_type,
-          'createdAt', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'createdAt', webhook_iso(clock_timestamp()),
           'data', data));
         INSERT INTO webhook_deliveries (event_id, subscriber_id)
           SELECT event_id, s.id FROM webhook_subscribers s WHERE s.active AND event_type = ANY (s.events);
