@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api';
 import { useApp } from './app-context';
 import { digits, formatDate, formatMoney, formatPercent, parseDateInput } from './format';
@@ -146,28 +146,36 @@ export interface Page<T> {
 /**
  * A paged list: the first page on load, the next one appended by `more()`, all of it again by
  * `reload()`. `fetchPage(after)` asks for the page after the cursor `after` (undefined: the first).
+ * Only the answers to the latest load (and its "load more") are kept: when `deps` change (a filter the
+ * reader picked) a slow answer to the earlier choice never replaces the newer one.
  */
 export function usePaged<T>(fetchPage: (after: string | undefined) => Promise<Page<T>>, deps: unknown[] = []) {
   const [pages, setPages] = useState<Page<T> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
+  const latest = useRef(0);
   const reload = useCallback(() => {
+    const ticket = ++latest.current;
     setLoading(true);
     fetchPage(undefined)
-      .then((page) => {
-        setPages(page);
-        setError(null);
-      }, setError)
-      .finally(() => setLoading(false));
+      .then(
+        (page) => ticket === latest.current && (setPages(page), setError(null)),
+        (e: unknown) => ticket === latest.current && setError(e),
+      )
+      .finally(() => ticket === latest.current && setLoading(false));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(reload, [reload]);
   const more = () => {
     if (!pages?.next || loading) return;
+    const ticket = latest.current;
     setLoading(true);
     fetchPage(pages.next)
-      .then((page) => setPages({ items: [...pages.items, ...page.items], next: page.next }), setError)
-      .finally(() => setLoading(false));
+      .then(
+        (page) => ticket === latest.current && setPages({ items: [...pages.items, ...page.items], next: page.next }),
+        (e: unknown) => ticket === latest.current && setError(e),
+      )
+      .finally(() => ticket === latest.current && setLoading(false));
   };
   return { data: pages ? pages.items : null, next: pages?.next ?? null, error, loading, reload, more };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { GapChart } from '../charts/GapChart';
@@ -6,7 +6,7 @@ import { MoneyChart } from '../charts/MoneyChart';
 import { digits, formatMoney, formatPercent } from '../format';
 import { ActionChainGraph, ProgressChart } from '../graph';
 import type { LabelKey } from '../i18n';
-import { DateText, LoadMore, Loading, Money, Num, Section, StateBadge, useLoad, type Page } from '../ui';
+import { DateText, LoadMore, Loading, Money, Num, Section, StateBadge, useLoad, usePaged, type Page } from '../ui';
 import './portal.css';
 import { PortalRates, PortalSamples } from './PortalVerification';
 
@@ -217,43 +217,6 @@ function PortfolioCards({ portfolios }: { portfolios: PortfolioFigures[] }) {
 
 type Sort = 'code' | 'name' | 'budget' | 'released' | 'verified' | 'gap';
 
-/**
- * A paged list whose query changes as the reader picks filters: only the answer to the latest query
- * (and its "load more") is kept, so a slow answer to an earlier choice never replaces a newer one.
- */
-function useLatestPaged<T>(path: string) {
-  const [pages, setPages] = useState<Page<T> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const latest = useRef(0);
-  const fetchPage = useCallback(
-    (after: string | null) => api<Page<T>>('GET', after ? `${path}&after=${encodeURIComponent(after)}` : path),
-    [path],
-  );
-  useEffect(() => {
-    const ticket = ++latest.current;
-    setLoading(true);
-    fetchPage(null)
-      .then(
-        (page) => ticket === latest.current && (setPages(page), setError(null)),
-        (e: unknown) => ticket === latest.current && setError(e),
-      )
-      .finally(() => ticket === latest.current && setLoading(false));
-  }, [fetchPage]);
-  const more = () => {
-    if (!pages?.next || loading) return;
-    const ticket = latest.current;
-    setLoading(true);
-    fetchPage(pages.next)
-      .then(
-        (page) => ticket === latest.current && setPages({ items: [...pages.items, ...page.items], next: page.next }),
-        (e: unknown) => ticket === latest.current && setError(e),
-      )
-      .finally(() => ticket === latest.current && setLoading(false));
-  };
-  return { data: pages ? pages.items : null, next: pages?.next ?? null, error, loading, more };
-}
-
 /** The project list: search, filters, sort, a page at a time. */
 function ProjectList({ portfolios, agencies, portfolioId }: { portfolios: PortfolioFigures[]; agencies: AgencyProgress[]; portfolioId?: string }) {
   const { t, lang } = useApp();
@@ -273,7 +236,8 @@ function ProjectList({ portfolios, agencies, portfolioId }: { portfolios: Portfo
   if (agency) query.set('agency', agency);
   if (stale) query.set('stale', stale);
   if (repeat) query.set('repeat', repeat);
-  const list = useLatestPaged<ProjectView>(`/api/public/projects?${query.toString()}`);
+  const path = `/api/public/projects?${query.toString()}`;
+  const list = usePaged((after) => api<Page<ProjectView>>('GET', after ? `${path}&after=${encodeURIComponent(after)}` : path), [path]);
   const search = (e: FormEvent) => {
     e.preventDefault();
     setQ(typed.trim());
