@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { GapChart } from '../charts/GapChart';
