@@ -76,3 +76,23 @@ export async function row<T>(manager: EntityManager, sql: string, params: unknow
   const found = await rows<T>(manager, sql, params);
   return found[0] ?? null;
 }
+
+let cursors = 0;
+
+/**
+ * A query's rows `size` at a time, through a cursor of the caller's transaction `tx`: memory holds one
+ * batch however large the result (the open-data and open-standards files stream through this).
+ */
+export async function* cursorBatches<T>(tx: EntityManager, sql: string, size: number): AsyncGenerator<T[]> {
+  const name = `pelekan_cursor_${++cursors}`;
+  await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
+  try {
+    for (;;) {
+      const batch = await rows<T>(tx, `FETCH ${size} FROM ${name}`);
+      if (batch.length > 0) yield batch;
+      if (batch.length < size) return;
+    }
+  } finally {
+    await tx.query(`CLOSE ${name}`).catch(() => undefined);
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { row, rows } from '../database/database';
+import { cursorBatches, row } from '../database/database';
 import type { Table } from './open-data';
 import { PUBLIC_PROJECTS_SQL, type RawPublicProjectRow } from './portal.repository';
 
@@ -24,8 +24,6 @@ export const OPEN_DATA_SQL = {
 
 export type OpenDataTable = keyof typeof OPEN_DATA_SQL;
 
-let cursors = 0;
-
 /** SQL of the open data: the data version, and each table read in batches (memory holds one batch, however large the table). */
 @Injectable()
 export class OpenDataRepository {
@@ -38,17 +36,7 @@ export class OpenDataRepository {
   /** The table's rows, `size` at a time, through a cursor of the caller's transaction `tx`. */
   table(tx: EntityManager, table: 'projects', size: number): AsyncGenerator<RawPublicProjectRow[]>;
   table(tx: EntityManager, table: Exclude<OpenDataTable, 'projects'>, size: number): AsyncGenerator<Table>;
-  async *table(tx: EntityManager, table: OpenDataTable, size: number): AsyncGenerator<Array<Table[number] & RawPublicProjectRow>> {
-    const name = `open_data_${++cursors}`;
-    await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${OPEN_DATA_SQL[table]}`);
-    try {
-      for (;;) {
-        const batch = await rows<Table[number] & RawPublicProjectRow>(tx, `FETCH ${size} FROM ${name}`);
-        if (batch.length > 0) yield batch;
-        if (batch.length < size) return;
-      }
-    } finally {
-      await tx.query(`CLOSE ${name}`).catch(() => undefined);
-    }
+  table(tx: EntityManager, table: OpenDataTable, size: number): AsyncGenerator<Array<Table[number] & RawPublicProjectRow>> {
+    return cursorBatches<Table[number] & RawPublicProjectRow>(tx, OPEN_DATA_SQL[table], size);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { OpenOrganization, OpenProjectFacts } from '@pelekan/core/open-standards';
-import { rows } from '../database/database';
+import { cursorBatches, rows } from '../database/database';
 import { currentItemSumsLateral } from './item-sums.sql';
 
 /**
@@ -74,8 +74,6 @@ function toFacts(r: RawFacts): OpenProjectFacts {
   };
 }
 
-let cursors = 0;
-
 /** SQL of the open-standards exports (OC4IDS, IATI). */
 @Injectable()
 export class OpenStandardsRepository {
@@ -92,16 +90,8 @@ export class OpenStandardsRepository {
 
   /** Every public project's facts, `size` at a time, through a cursor of the caller's transaction. */
   async *all(tx: EntityManager, size: number): AsyncGenerator<OpenProjectFacts[]> {
-    const name = `open_standards_${++cursors}`;
-    await tx.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${FACTS_SQL} ORDER BY pf.code, pr.code COLLATE pelekan_numeric, pr.id`);
-    try {
-      for (;;) {
-        const batch = await rows<RawFacts>(tx, `FETCH ${size} FROM ${name}`);
-        if (batch.length > 0) yield batch.map(toFacts);
-        if (batch.length < size) return;
-      }
-    } finally {
-      await tx.query(`CLOSE ${name}`).catch(() => undefined);
+    for await (const batch of cursorBatches<RawFacts>(tx, `${FACTS_SQL} ORDER BY pf.code, pr.code COLLATE pelekan_numeric, pr.id`, size)) {
+      yield batch.map(toFacts);
     }
   }
 }
