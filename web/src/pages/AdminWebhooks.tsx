@@ -120,7 +120,20 @@ export function AdminWebhooks() {
                   <td>{t(`webhooks.event.${d.eventType}` as LabelKey)}</td>
                   <td dir="ltr"><code>{d.subscriberUrl}</code></td>
                   <td>{t(`webhooks.status.${d.status}` as LabelKey)}</td>
-                  <td><Num value={d.attempts} /></td>
+                  <td>
+                    {d.attemptLog.length === 0 ? <Num value={d.attempts} /> : (
+                      // Every try, as the API lists them: when, what the receiver answered, how long it took.
+                      <details data-attempts>
+                        <summary><Num value={d.attempts} /></summary>
+                        <ol>{d.attemptLog.map((a) => (
+                          <li key={a.number}>
+                            <DateText value={a.at} time /> · <span data-i18n-exempt="server" dir="ltr">{a.ok ? '✓' : '✗'} {a.statusCode ?? ''} {a.error ?? ''}</span>
+                            {' · '}<Num value={a.durationMs} /> {t('webhooksMs')}
+                          </li>
+                        ))}</ol>
+                      </details>
+                    )}
+                  </td>
                   <td>{d.nextAttemptAt ? <DateText value={d.nextAttemptAt} time /> : '—'}</td>
                   <td data-i18n-exempt="server" dir="ltr">{d.lastStatusCode ?? ''} {d.lastError ?? ''}</td>
                   <td>{d.status !== 'pending' && <button type="button" disabled={busy} onClick={() => void redeliver(d)}>{t('webhooksRedeliver')}</button>}</td>
