@@ -26,7 +26,7 @@ export interface SelfDeclaredInput {
 }
 
 /** A reported percent (up to two decimals) in hundredths. */
-export const reportedHundredths = (percent: number): number => Math.round(percent * 100);
+const reportedHundredths = (percent: number): number => Math.round(percent * 100);
 
 /** A project's self-declared progress in hundredths of a percent and where it comes from; null when it has none. */
 export function selfDeclaredProgress(p: SelfDeclaredInput): { hundredths: number; source: SelfDeclaredSource } | null {

@@ -5,7 +5,7 @@
  * found later by the API's own rules can be shown on the cell that caused it. It judges nothing
  * itself beyond reading a cell (a date that is not a Jalali date, an agency code nobody has).
  */
-import { formatJalali, parseJalali, tehranMidnight, toAsciiDigits, toJalali } from '@pelekan/core';
+import { type ChainLink, formatJalali, parseJalali, type PlanItemRequest, tehranMidnight, toAsciiDigits, toJalali } from '@pelekan/core';
 
 export type ActionColumnKey = 'code' | 'titleFa' | 'titleEn' | 'owner' | 'weight' | 'start' | 'end' | 'budget' | 'predecessors';
 
@@ -101,17 +101,8 @@ export interface CellProblem extends CellRef {
 
 /** What the request is made of, and where each part of it came from. */
 export interface ReadPlan {
-  items: Array<{
-    code: string;
-    titleFa: string;
-    titleEn: string;
-    ownerAgencyId?: string;
-    weight: number;
-    plannedStart: string;
-    plannedEnd: string;
-    budgetRials: string;
-  }>;
-  links: Array<{ from: string; to: string }>;
+  items: PlanItemRequest[];
+  links: ChainLink[];
   /** The sheet row of items[i]. */
   itemRows: number[];
   /** The sheet row of links[j] (the successor's row: its predecessors cell). */
