@@ -116,7 +116,7 @@ describe('Excel in and out', () => {
     const bytes = await workbook([
       ['1', 'طراحی', 'Design', 'demo-agency', 50, '1405/01/15', '1405/03/31', BIG, null],
       ['2', 'ساخت', 'Build', null, 30, '۱۴۰۵/۰۴/۰۱', '۱۴۰۵/۰۸/۳۰', '2,000,000', '1'],
-      ['3', 'استقرار', 'Roll-out', null, 20.5 - 0.5, '1405/09/01', '1405/12/29', '1000', '1, 2'],
+      ['3', 'استقرار', '-Roll-out', null, 20.5 - 0.5, '1405/09/01', '1405/12/29', '1000', '1, 2'],
     ]);
     const answer = await importFile('agency.demo', projectId, bytes, 'plan.xlsx', { as: 'plan' });
     expect(answer.status).toBe(201);

@@ -8,13 +8,6 @@ import type { FieldProblem } from './errors';
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text safe inside HTML (element content and quoted attributes). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
 export function unsafeTextReason(text: string): string | null {
   const match = UNSAFE.exec(text);
   if (!match) return null;
@@ -40,4 +33,11 @@ export function unsafeTextProblems(value: unknown, path = '', depth = 0, problem
     }
   }
   return problems;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text safe inside HTML (element content and quoted attributes). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }

@@ -6,7 +6,6 @@
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import { once } from 'node:events';
-import { neutraliseFormula } from '../portal/open-data';
 import {
   ACTION_COLUMNS,
   ACTIONS_SHEET,
@@ -24,10 +23,13 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
 
-/** A value for a cell: text neutralised; numbers as they are (rials never come here as numbers). */
-export function safeCell(v: string | number | boolean | null | undefined): string | number | boolean | null {
-  if (v === undefined || v === null) return null;
-  return typeof v === 'string' ? neutraliseFormula(v) : v;
+/**
+ * A value for a cell (rials never come here as numbers). Text goes in as it is: an XLSX string cell is
+ * typed text that no spreadsheet evaluates, unlike a CSV field (portal/open-data neutraliseFormula), and
+ * an apostrophe added here would stay in a title "-…" and come back with it on re-import.
+ */
+export function cellValue(v: string | number | boolean | null | undefined): string | number | boolean | null {
+  return v ?? null;
 }
 
 /** The action-table workbook: the action sheet (Persian headers, English under them), instructions, agencies. */
@@ -43,7 +45,7 @@ export async function actionWorkbook(rows: readonly ActionRow[], agencies: reado
     sheet.getRow(r).font = { bold: r === 1 };
     sheet.getRow(r).eachCell((cell) => (cell.fill = HEADER_FILL));
   }
-  for (const row of rows) sheet.addRow(actionRowCells(row).map((v) => safeCell(v)));
+  for (const row of rows) sheet.addRow(actionRowCells(row).map((v) => cellValue(v)));
 
   const help = wb.addWorksheet(INSTRUCTIONS_SHEET, { views: [{ rightToLeft: true }] });
   help.columns = [{ width: 80 }, { width: 80 }];
@@ -56,7 +58,7 @@ export async function actionWorkbook(rows: readonly ActionRow[], agencies: reado
   const list = wb.addWorksheet(AGENCIES_SHEET, { views: [{ rightToLeft: true, state: 'frozen', ySplit: 1 }] });
   list.columns = [{ width: 14, style: { numFmt: '@' } }, { width: 50 }, { width: 50 }];
   list.addRow(['کد دستگاه / Code', 'نام فارسی / Persian name', 'نام انگلیسی / English name']).font = { bold: true };
-  for (const a of agencies) list.addRow([safeCell(a.code), safeCell(a.nameFa), safeCell(a.nameEn)]);
+  for (const a of agencies) list.addRow([cellValue(a.code), cellValue(a.nameFa), cellValue(a.nameEn)]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -150,7 +152,7 @@ export function streamWorkbook(fill: (sheet: (name: string, header: readonly str
     head.commit();
     return {
       async rows(values) {
-        for (const v of values) ws.addRow(v.map((x) => safeCell(x))).commit();
+        for (const v of values) ws.addRow(v.map((x) => cellValue(x))).commit();
         if (out.destroyed) throw new Error('the download was closed');
         if (out.writableNeedDrain) await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
       },
